@@ -1,0 +1,188 @@
+// BlurPool forward and backward generators. Both take the same runtime parameters, so one compiled
+// library per target serves every filter size 1..7, stride, pad type and pad offset, 2-D and 1-D.
+//
+// Buffers are (c, x, y, n), channels innermost (see blurpool_algorithm.h), with all mins 0. The caller sizes
+// `output` / `grad_output` as floor((size - 1 + 2 * pad_off) / stride) + 1 per axis and checks the parameters
+// (runtime/blurpool.cc); the pipelines trust them.
+#include "Halide.h"
+#include "blurpool_algorithm.h"
+
+namespace antialiased {
+namespace {
+
+using namespace Halide;
+
+// AVX2 holds 8 floats per register; CUDA warps are 32 threads wide.
+constexpr int kCpuVector = 8;
+constexpr int kGpuWarp = 32;
+
+// The parameters shared by both generators.
+template <typename T>
+class BlurPoolGeneratorBase : public Generator<T> {
+  public:
+    template <typename V>
+    using Input = typename Generator<T>::template Input<V>;
+
+    Input<Buffer<float>> input{"input", 4};
+    Input<int> filt_x{"filt_x", 4, 1, kMaxFilterSize};
+    Input<int> filt_y{"filt_y", 4, 1, kMaxFilterSize};
+    Input<int> stride_x{"stride_x", 2, 1, 16};
+    Input<int> stride_y{"stride_y", 2, 1, 16};
+    Input<int> pad_type{"pad_type", kReflect, kReflect, kZero};
+    Input<int> pad_off{"pad_off", 0, 0, 1 << 20};
+
+  protected:
+    BlurPoolAlgorithm algorithm(Func input_func) {
+        return BlurPoolAlgorithm(input_func, input.dim(1).extent(), input.dim(2).extent(), filt_x, filt_y,
+                                 stride_x, stride_y, pad_type, pad_off);
+    }
+
+    // All buffers start at 0; the estimates are ResNet-50's first BlurPool (N=16, C=64, 112 -> 56 px).
+    template <typename Buffer>
+    static void constrain(Buffer &buffer, int width, int height) {
+        const int extents[4] = {64, width, height, 16};
+        for (int d = 0; d < 4; d++) {
+            buffer.dim(d).set_min(0);
+            buffer.dim(d).set_estimate(0, extents[d]);
+        }
+    }
+    void constrain_parameters() {
+        filt_x.set_estimate(4);
+        filt_y.set_estimate(4);
+        stride_x.set_estimate(2);
+        stride_y.set_estimate(2);
+        pad_type.set_estimate(kReflect);
+        pad_off.set_estimate(0);
+    }
+};
+
+class BlurPoolForward : public BlurPoolGeneratorBase<BlurPoolForward> {
+  public:
+    Output<Buffer<float>> output{"output", 4};
+
+    void generate() {
+        Var c("c"), x("x"), y("y"), n("n");
+        BlurPoolAlgorithm blur = algorithm(input);
+        output(c, x, y, n) = blur.output(c, x, y, n);
+
+        /* THE SCHEDULE */
+        constrain(input, 112, 112);
+        constrain(output, 56, 56);
+        constrain_parameters();
+        if (get_target().has_gpu_feature()) {
+            // One thread per output value, 32 channels x 4 columns a block; each thread blurs its own
+            // filt_x columns vertically in registers (filt_x * filt_y taps, as the reference's direct 2-D filter).
+            Var ci("ci"), xi("xi"), yn("yn");
+            output.fuse(y, n, yn)
+                .gpu_tile(c, x, ci, xi, kGpuWarp, 4, TailStrategy::GuardWithIf)
+                .gpu_blocks(yn);
+            blur.output.compute_at(output, xi);
+            blur.output.update().unroll(blur.rx.x, kMaxFilterSize, TailStrategy::GuardWithIf);
+            blur.blur_y.compute_at(output, xi);
+            blur.blur_y.update().reorder(blur.ry.x, blur.x).unroll(blur.ry.x, kMaxFilterSize, TailStrategy::GuardWithIf);
+        } else {
+            // Rows of output in parallel; each computes the one row of the vertical blur it needs (rows of
+            // blur_y are not shared between output rows, so nothing is recomputed) while its filt_y input rows
+            // (<= 7 x 112 px x 64 ch x 4 B = 200 KB) stay in L2. Channel vectors innermost; 4 output columns
+            // (4 accumulators + 1 input vector) per tile keep the taps' loads independent.
+            Var xo("xo"), yn("yn");
+            output.fuse(y, n, yn).parallel(yn)
+                .split(x, xo, x, 4, TailStrategy::GuardWithIf)
+                .vectorize(c, kCpuVector, TailStrategy::GuardWithIf);
+            blur.output.compute_at(output, xo)
+                .vectorize(blur.c, kCpuVector, TailStrategy::GuardWithIf);
+            blur.output.update().reorder(blur.c, blur.x, blur.rx.x).unroll(blur.x)
+                .vectorize(blur.c, kCpuVector, TailStrategy::GuardWithIf);
+            blur.blur_y.compute_at(output, yn)
+                .vectorize(blur.c, kCpuVector, TailStrategy::GuardWithIf);
+            blur.blur_y.update().reorder(blur.c, blur.ry.x, blur.x)
+                .vectorize(blur.c, kCpuVector, TailStrategy::GuardWithIf);
+        }
+    }
+};
+
+// The input gradient, from Halide's autodiff of the forward algorithm. The adjoints of the strided filters
+// and of the padding are scatters (updates over reduction domains) whose only pure dimensions are c and n
+// (plus the untouched axis of each separable pass): they are computed per image and per block of channels,
+// so the whole chain of adjoints for one block stays in cache.
+class BlurPoolBackward : public BlurPoolGeneratorBase<BlurPoolBackward> {
+  public:
+    Input<Buffer<float>> grad_output{"grad_output", 4};
+    Output<Buffer<float>> grad_input{"grad_input", 4};
+
+    void generate() {
+        Var c("c"), x("x"), y("y"), n("n");
+        Func input_func("input_func");  // autodiff gives adjoints of Funcs, not of input buffers
+        input_func(c, x, y, n) = input(c, x, y, n);
+        BlurPoolAlgorithm blur = algorithm(input_func);
+
+        // Reads outside grad_output (bounds inference asks for one more row/column) are zero.
+        Func upstream = BoundaryConditions::constant_exterior(grad_output, 0.0f);
+        Region output_region;
+        for (int d = 0; d < 4; d++) {
+            output_region.push_back({grad_output.dim(d).min(), grad_output.dim(d).extent()});
+        }
+        Derivative adjoint = propagate_adjoints(blur.output, upstream, output_region);
+        // Scatter targets, in the order they are produced: d(blur_y) from grad_output, d(padded) from
+        // d(blur_y), d(input) from d(padded) through the padding's index map.
+        Func d_blur_y = adjoint(blur.blur_y, 0);
+        Func d_padded = adjoint(blur.padded);
+        Func d_input = adjoint(input_func);
+        grad_input(c, x, y, n) = d_input(c, x, y, n);
+
+        /* THE SCHEDULE */
+        constrain(input, 112, 112);
+        constrain(grad_output, 56, 56);
+        constrain(grad_input, 112, 112);
+        constrain_parameters();
+        // Loop orders of the scatters, innermost first, in the adjoints' own names: channels, then the
+        // contiguous spatial axis, then the taps, then the rows, so each row of the target is revisited while
+        // it is in L1.
+        const std::vector<VarOrRVar> d_blur_y_order = {d_blur_y.args()[0], reduction_var(d_blur_y, 1),
+                                                      reduction_var(d_blur_y, 0), d_blur_y.args()[2]};
+        const std::vector<VarOrRVar> d_padded_order = {d_padded.args()[0], d_padded.args()[1],
+                                                      reduction_var(d_padded, 1), reduction_var(d_padded, 0)};
+        const std::vector<VarOrRVar> d_input_order = {d_input.args()[0], reduction_var(d_input, 0),
+                                                     reduction_var(d_input, 1)};
+        d_blur_y.update().reorder(d_blur_y_order);
+        d_padded.update().reorder(d_padded_order);
+        d_input.update().reorder(d_input_order);
+
+        const Func chain[] = {d_blur_y, d_padded, d_input};
+        if (get_target().has_gpu_feature()) {
+            // Each adjoint is one kernel pair over the whole tensor, one thread per (channel, image): the
+            // scatters' reduction loops run inside each thread, so no two threads ever add to one element.
+            for (Func f : chain) {
+                Var fc = f.args()[0], fn = f.args()[3], fco("fco"), fci("fci");
+                f.compute_root().gpu_tile(fc, fn, fco, fci, kGpuWarp, 1, TailStrategy::GuardWithIf);
+                f.update().gpu_tile(fc, fn, fco, fci, kGpuWarp, 1, TailStrategy::GuardWithIf);
+            }
+            Var co("co"), ci("ci"), yn("yn");
+            grad_input.fuse(y, n, yn).gpu_tile(c, x, co, ci, kGpuWarp, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
+        } else {
+            // One (image, 8-channel block) at a time per core: its adjoints take 8 ch x 4 B x (112 x 56 +
+            // 115 x 115 + 112 x 112) px = 1.1 MB at 112 px, about this CPU's 1 MB L2.
+            Var co("co");
+            grad_input.split(c, co, c, kCpuVector, TailStrategy::GuardWithIf)
+                .reorder(c, x, y, co, n).fuse(co, n, co).parallel(co)
+                .vectorize(c);
+            for (Func f : chain) {
+                Var fc = f.args()[0];
+                f.compute_at(grad_input, co).vectorize(fc, kCpuVector, TailStrategy::GuardWithIf);
+                f.update().vectorize(fc, kCpuVector, TailStrategy::GuardWithIf);
+            }
+        }
+    }
+
+  private:
+    // The i-th reduction variable of f's (only) update, which autodiff named.
+    static RVar reduction_var(Func f, int i) {
+        return RVar(f.function().update(0).schedule().rvars().at(i).var);
+    }
+};
+
+}  // namespace
+}  // namespace antialiased
+
+HALIDE_REGISTER_GENERATOR(antialiased::BlurPoolForward, blurpool_forward)
+HALIDE_REGISTER_GENERATOR(antialiased::BlurPoolBackward, blurpool_backward)

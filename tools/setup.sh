@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs every Debian package the build, the tests and the benchmarks need, only when missing.
+# Idempotent: a second run installs nothing and takes about a second. Needs root (or sudo) on Debian 12.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  bazel-bootstrap bazel-rules-cc bazel-rules-java bazel-skylib bazel-platforms
+  g++ libhalide14-0-dev libgflags-dev libgtest-dev libpng-dev libjpeg-dev
+  # golden data and benchmarks: the PyTorch reference (/usr/bin/python3) and a fast BLAS for it
+  python3-torch python3-numpy libopenblas0-pthread
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
