@@ -12,23 +12,19 @@
 #pragma once
 
 #include "Halide.h"
+#include "binomial_taps.h"
 
 namespace antialiased {
 
 // Values of the `pad_type` parameter. runtime/blurpool.h uses the same numbers.
 enum PadType { kReflect = 0, kReplicate = 1, kZero = 2 };
-constexpr int kMaxFilterSize = 7;
 
-// taps(r, k) = C(k-1, r) / 2^(k-1) for 1 <= k <= 7, 0 <= r < k; zero elsewhere. Embedded in the library.
+// taps(r, k) = binomial_tap(k, r) for 1 <= k <= 7, 0 <= r < k; zero elsewhere. Embedded in the library.
 inline Halide::Buffer<float> binomial_taps() {
     Halide::Buffer<float> taps(kMaxFilterSize, kMaxFilterSize + 1, "binomial_taps");
     taps.fill(0.0f);
     for (int k = 1; k <= kMaxFilterSize; k++) {
-        double coefficient = 1;  // C(k-1, r)
-        for (int r = 0; r < k; r++) {
-            taps(r, k) = static_cast<float>(coefficient / (1 << (k - 1)));
-            coefficient = coefficient * (k - 1 - r) / (r + 1);
-        }
+        for (int r = 0; r < k; r++) taps(r, k) = binomial_tap(k, r);
     }
     return taps;
 }
@@ -50,14 +46,14 @@ struct BlurPoolAlgorithm {
     // `input` is defined over (c, x, y, n) for 0 <= x < width, 0 <= y < height.
     BlurPoolAlgorithm(Halide::Func input, Halide::Expr width, Halide::Expr height,
                       Halide::Expr filt_x, Halide::Expr filt_y, Halide::Expr stride_x, Halide::Expr stride_y,
-                      Halide::Expr pad_type, Halide::Expr pad_off)
+                      Halide::Expr pad_type, Halide::Expr pad_off_x, Halide::Expr pad_off_y)
         : rx(0, filt_x, "rx"), ry(0, filt_y, "ry") {
         using Halide::Expr;
         Halide::Buffer<float> taps = binomial_taps();
         // Left/top pad floor((k-1)/2) + pad_off; the right/bottom pad (one more for even k) is implied by the
         // output size, floor((size - 1 + 2 * pad_off) / stride) + 1, which the caller's buffer carries.
-        Expr pad_left = (filt_x - 1) / 2 + pad_off;
-        Expr pad_top = (filt_y - 1) / 2 + pad_off;
+        Expr pad_left = (filt_x - 1) / 2 + pad_off_x;
+        Expr pad_top = (filt_y - 1) / 2 + pad_off_y;
 
         /* THE ALGORITHM */
         Expr outside = x < 0 || x >= width || y < 0 || y >= height;

@@ -7,6 +7,8 @@
 #include "Halide.h"
 #include "blurpool_algorithm.h"
 
+#include <limits>
+
 namespace antialiased {
 namespace {
 
@@ -15,6 +17,7 @@ using namespace Halide;
 // AVX2 holds 8 floats per register; CUDA warps are 32 threads wide.
 constexpr int kCpuVector = 8;
 constexpr int kGpuWarp = 32;
+constexpr int kNoLimit = std::numeric_limits<int>::max();
 
 // The parameters shared by both generators.
 template <typename T>
@@ -26,15 +29,16 @@ class BlurPoolGeneratorBase : public Generator<T> {
     Input<Buffer<float>> input{"input", 4};
     Input<int> filt_x{"filt_x", 4, 1, kMaxFilterSize};
     Input<int> filt_y{"filt_y", 4, 1, kMaxFilterSize};
-    Input<int> stride_x{"stride_x", 2, 1, 16};
-    Input<int> stride_y{"stride_y", 2, 1, 16};
+    Input<int> stride_x{"stride_x", 2, 1, kNoLimit};
+    Input<int> stride_y{"stride_y", 2, 1, kNoLimit};
     Input<int> pad_type{"pad_type", kReflect, kReflect, kZero};
-    Input<int> pad_off{"pad_off", 0, 0, 1 << 20};
+    Input<int> pad_off_x{"pad_off_x", 0, 0, kNoLimit};
+    Input<int> pad_off_y{"pad_off_y", 0, 0, kNoLimit};
 
   protected:
     BlurPoolAlgorithm algorithm(Func input_func) {
         return BlurPoolAlgorithm(input_func, input.dim(1).extent(), input.dim(2).extent(), filt_x, filt_y,
-                                 stride_x, stride_y, pad_type, pad_off);
+                                 stride_x, stride_y, pad_type, pad_off_x, pad_off_y);
     }
 
     // All buffers start at 0; the estimates are ResNet-50's first BlurPool (N=16, C=64, 112 -> 56 px).
@@ -52,7 +56,8 @@ class BlurPoolGeneratorBase : public Generator<T> {
         stride_x.set_estimate(2);
         stride_y.set_estimate(2);
         pad_type.set_estimate(kReflect);
-        pad_off.set_estimate(0);
+        pad_off_x.set_estimate(0);
+        pad_off_y.set_estimate(0);
     }
 };
 

@@ -1,0 +1,33 @@
+// PNG and JPEG files <-> 8-bit images <-> tensors. The format is told by the file's first bytes, not its
+// name; corrupt, truncated or unsupported files give an Error naming the file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/tensor.h"
+
+namespace antialiased {
+
+struct Image {
+    int width = 0, height = 0, channels = 0;  // channels: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA
+    std::vector<uint8_t> pixels;              // interleaved, row-major (H, W, C)
+};
+
+enum class ColorMode {
+    kKeep,  // gray stays gray, alpha stays
+    kRgb,   // everything becomes 3-channel RGB (gray expanded, alpha dropped, CMYK converted)
+};
+
+bool is_image_file(const std::string &path);  // PNG or JPEG by its first bytes
+Image read_image(const std::string &path, ColorMode mode = ColorMode::kKeep);
+// PNG, or JPEG (quality 95) when the name ends in .jpg/.jpeg.
+void write_image(const std::string &path, const Image &image);
+
+// (1, C, H, W) with values in [0, 1]; the tensor's NHWC memory is the image's own layout.
+Tensor image_to_tensor(const Image &image);
+// Image `n` of the tensor, values clamped to [0, 1] and rounded; 1..4 channels.
+Image tensor_to_image(const Tensor &tensor, int n = 0);
+
+}  // namespace antialiased

@@ -1,0 +1,99 @@
+#include "runtime/tensor.h"
+
+#include "runtime/error.h"
+
+namespace antialiased {
+namespace {
+
+void check_shape(const Shape &shape) {
+    if (shape.n < 0 || shape.c < 0 || shape.h < 0 || shape.w < 0) {
+        throw Error("negative tensor dimension in shape " + shape.str());
+    }
+}
+
+}  // namespace
+
+std::string Shape::str() const {
+    return "(" + std::to_string(n) + ", " + std::to_string(c) + ", " + std::to_string(h) + ", " +
+           std::to_string(w) + ")";
+}
+
+Tensor::Tensor(Shape shape) : Tensor(uninitialized(shape)) { buffer_.fill(0.0f); }
+
+Tensor Tensor::uninitialized(Shape shape) {
+    check_shape(shape);
+    Tensor t;
+    t.shape_ = shape;
+    t.buffer_ = Halide::Runtime::Buffer<float>(shape.c, shape.w, shape.h, shape.n);
+    return t;
+}
+
+Tensor Tensor::view(float *nhwc, Shape shape) {
+    check_shape(shape);
+    Tensor t;
+    t.shape_ = shape;
+    t.buffer_ = Halide::Runtime::Buffer<float>(nhwc, shape.c, shape.w, shape.h, shape.n);
+    return t;
+}
+
+Tensor Tensor::from_nchw(const float *nchw, Shape shape) {
+    Tensor t = uninitialized(shape);
+    float *out = t.data();
+    const size_t plane = size_t(shape.h) * shape.w;
+    for (int n = 0; n < shape.n; n++) {
+        for (int c = 0; c < shape.c; c++) {
+            const float *src = nchw + (size_t(n) * shape.c + c) * plane;
+            for (size_t p = 0; p < plane; p++) out[(size_t(n) * plane + p) * shape.c + c] = src[p];
+        }
+    }
+    return t;
+}
+
+void Tensor::to_nchw(float *nchw) const {
+    const float *in = data();
+    const size_t plane = size_t(shape_.h) * shape_.w;
+    for (int n = 0; n < shape_.n; n++) {
+        for (int c = 0; c < shape_.c; c++) {
+            float *dst = nchw + (size_t(n) * shape_.c + c) * plane;
+            for (size_t p = 0; p < plane; p++) dst[p] = in[(size_t(n) * plane + p) * shape_.c + c];
+        }
+    }
+}
+
+std::vector<float> Tensor::to_nchw() const {
+    std::vector<float> out(shape_.elements());
+    to_nchw(out.data());
+    return out;
+}
+
+float &Tensor::at(int n, int c, int y, int x) {
+    copy_to_host();
+    buffer_.set_host_dirty();
+    return buffer_(c, x, y, n);
+}
+
+float Tensor::at(int n, int c, int y, int x) const {
+    copy_to_host();
+    return buffer_(c, x, y, n);
+}
+
+float *Tensor::data() {
+    copy_to_host();
+    buffer_.set_host_dirty();
+    return buffer_.data();
+}
+
+const float *Tensor::data() const {
+    copy_to_host();
+    return buffer_.data();
+}
+
+void Tensor::copy_to_host() const {
+    if (buffer_.device_dirty()) check_halide(buffer_.copy_to_host(), "copying a tensor from the GPU");
+}
+
+void Tensor::copy_to_device(const Device &device) const {
+    if (device.is_cuda()) check_halide(buffer_.copy_to_device(device.interface()), "copying a tensor to the GPU");
+}
+
+}  // namespace antialiased
