@@ -18,7 +18,9 @@ std::string Shape::str() const {
            std::to_string(w) + ")";
 }
 
-Tensor::Tensor(Shape shape) : Tensor(uninitialized(shape)) { buffer_.fill(0.0f); }
+Tensor::Tensor(Shape shape) : Tensor(uninitialized(shape)) {
+    if (shape.elements() > 0) buffer_.fill(0.0f);
+}
 
 Tensor Tensor::uninitialized(Shape shape) {
     check_shape(shape);
