@@ -14,8 +14,8 @@ namespace {
 
 using namespace Halide;
 
-// AVX2 holds 8 floats per register; CUDA warps are 32 threads wide.
-constexpr int kCpuVector = 8;
+// CUDA warps are 32 threads wide. On the CPU, vectors are the target's natural width (8 floats with AVX2,
+// 16 with AVX-512).
 constexpr int kGpuWarp = 32;
 constexpr int kNoLimit = std::numeric_limits<int>::max();
 
@@ -86,6 +86,7 @@ class BlurPoolForward : public BlurPoolGeneratorBase<BlurPoolForward> {
             blur.blur_y.compute_at(output, xi);
             blur.blur_y.update().reorder(blur.ry.x, blur.x).unroll(blur.ry.x, kMaxFilterSize, TailStrategy::GuardWithIf);
         } else {
+            const int vector = natural_vector_size<float>();
             // Rows of output in parallel; each computes the one row of the vertical blur it needs (rows of
             // blur_y are not shared between output rows, so nothing is recomputed) while its filt_y input rows
             // (<= 7 x 112 px x 64 ch x 4 B = 200 KB) stay in L2. Channel vectors innermost; 4 output columns
@@ -93,15 +94,15 @@ class BlurPoolForward : public BlurPoolGeneratorBase<BlurPoolForward> {
             Var xo("xo"), yn("yn");
             output.fuse(y, n, yn).parallel(yn)
                 .split(x, xo, x, 4, TailStrategy::GuardWithIf)
-                .vectorize(c, kCpuVector, TailStrategy::GuardWithIf);
+                .vectorize(c, vector, TailStrategy::GuardWithIf);
             blur.output.compute_at(output, xo)
-                .vectorize(blur.c, kCpuVector, TailStrategy::GuardWithIf);
+                .vectorize(blur.c, vector, TailStrategy::GuardWithIf);
             blur.output.update().reorder(blur.c, blur.x, blur.rx.x).unroll(blur.x)
-                .vectorize(blur.c, kCpuVector, TailStrategy::GuardWithIf);
+                .vectorize(blur.c, vector, TailStrategy::GuardWithIf);
             blur.blur_y.compute_at(output, yn)
-                .vectorize(blur.c, kCpuVector, TailStrategy::GuardWithIf);
+                .vectorize(blur.c, vector, TailStrategy::GuardWithIf);
             blur.blur_y.update().reorder(blur.c, blur.ry.x, blur.x)
-                .vectorize(blur.c, kCpuVector, TailStrategy::GuardWithIf);
+                .vectorize(blur.c, vector, TailStrategy::GuardWithIf);
         }
     }
 };
@@ -165,16 +166,17 @@ class BlurPoolBackward : public BlurPoolGeneratorBase<BlurPoolBackward> {
             Var co("co"), ci("ci"), yn("yn");
             grad_input.fuse(y, n, yn).gpu_tile(c, x, co, ci, kGpuWarp, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
         } else {
+            const int vector = natural_vector_size<float>();
             // One (image, 8-channel block) at a time per core: its adjoints take 8 ch x 4 B x (112 x 56 +
             // 115 x 115 + 112 x 112) px = 1.1 MB at 112 px, about this CPU's 1 MB L2.
             Var co("co");
-            grad_input.split(c, co, c, kCpuVector, TailStrategy::GuardWithIf)
+            grad_input.split(c, co, c, vector, TailStrategy::GuardWithIf)
                 .reorder(c, x, y, co, n).fuse(co, n, co).parallel(co)
                 .vectorize(c);
             for (Func f : chain) {
                 Var fc = f.args()[0];
-                f.compute_at(grad_input, co).vectorize(fc, kCpuVector, TailStrategy::GuardWithIf);
-                f.update().vectorize(fc, kCpuVector, TailStrategy::GuardWithIf);
+                f.compute_at(grad_input, co).vectorize(fc, vector, TailStrategy::GuardWithIf);
+                f.update().vectorize(fc, vector, TailStrategy::GuardWithIf);
             }
         }
     }

@@ -1,6 +1,7 @@
 #include "runtime/tensor.h"
 
 #include "runtime/error.h"
+#include "runtime/memory_pool.h"
 
 namespace antialiased {
 namespace {
@@ -26,7 +27,8 @@ Tensor Tensor::uninitialized(Shape shape) {
     check_shape(shape);
     Tensor t;
     t.shape_ = shape;
-    t.buffer_ = Halide::Runtime::Buffer<float>(shape.c, shape.w, shape.h, shape.n);
+    t.buffer_ = Halide::Runtime::Buffer<float>(nullptr, shape.c, shape.w, shape.h, shape.n);
+    t.buffer_.allocate(pool_allocate, pool_free);
     return t;
 }
 
