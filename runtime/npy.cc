@@ -32,7 +32,9 @@ std::string dict_value(const std::string &header, const std::string &key) {
     const char open = header[p];
     const size_t end = open == '(' ? header.find(')', p) + 1 : header.find_first_of(",}", p);
     if (end == std::string::npos || end == 0) return "";
-    return header.substr(p, end - p);
+    std::string value = header.substr(p, end - p);
+    while (!value.empty() && value.back() == ' ') value.pop_back();
+    return value;
 }
 
 std::vector<int64_t> parse_shape(const std::string &text, const std::string &path) {
