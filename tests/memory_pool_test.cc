@@ -1,0 +1,48 @@
+// The memory pool hands freed blocks back for requests of the same size, aligned, from any thread.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <thread>
+
+#include "runtime/memory_pool.h"
+#include "runtime/tensor.h"
+
+namespace antialiased {
+namespace {
+
+TEST(MemoryPool, ReusesAFreedBlockOfTheSameSize) {
+    for (size_t bytes : {size_t(1000), size_t(64) << 20}) {  // a thread's small block, a shared large one
+        void *a = pool_allocate(bytes);
+        EXPECT_EQ(reinterpret_cast<uintptr_t>(a) % 128, 0u);
+        pool_free(a);
+        EXPECT_GE(pool_cached_bytes(), bytes);
+        void *b = pool_allocate(bytes);
+        EXPECT_EQ(a, b) << bytes;
+        void *c = pool_allocate(bytes);  // the cached block is taken: a new one
+        EXPECT_NE(b, c);
+        pool_free(b);
+        pool_free(c);
+    }
+}
+
+TEST(MemoryPool, TensorsOfARepeatedShapeGetTheSameMemory) {
+    const float *first;
+    {
+        Tensor t(Shape{4, 64, 56, 56});
+        first = t.data();
+    }
+    Tensor again(Shape{4, 64, 56, 56});
+    EXPECT_EQ(again.data(), first);
+    EXPECT_EQ(again.at(3, 63, 55, 55), 0.0f);  // and still zero-filled
+}
+
+TEST(MemoryPool, BlocksFreedOnAnotherThreadAreReusable) {
+    void *block = pool_allocate(size_t(16) << 20);
+    std::thread([block] { pool_free(block); }).join();
+    void *again = pool_allocate(size_t(16) << 20);
+    EXPECT_EQ(again, block);
+    pool_free(again);
+}
+
+}  // namespace
+}  // namespace antialiased
