@@ -115,9 +115,9 @@ class BlurPoolForward : public BlurPoolGeneratorBase<BlurPoolForward> {
 };
 
 // The input gradient, from Halide's autodiff of the forward algorithm. The adjoints of the strided filters
-// and of the padding are scatters (updates over reduction domains) whose only pure dimensions are c and n
-// (plus the untouched axis of each separable pass): they are computed per image and per block of channels,
-// so the whole chain of adjoints for one block stays in cache.
+// (through the padding, for the vertical one) are scatters, updates over reduction domains whose only pure
+// dimensions are c and n (plus y for the horizontal one): they are computed per image and per block of
+// channels, so both adjoints of one block stay in cache.
 class BlurPoolBackward : public BlurPoolGeneratorBase<BlurPoolBackward> {
   public:
     Input<Buffer<float>> grad_output{"grad_output", 4};
@@ -136,10 +136,9 @@ class BlurPoolBackward : public BlurPoolGeneratorBase<BlurPoolBackward> {
             output_region.push_back({grad_output.dim(d).min(), grad_output.dim(d).extent()});
         }
         Derivative adjoint = propagate_adjoints(blur.output, upstream, output_region);
-        // Scatter targets, in the order they are produced: d(blur_y) from grad_output, d(padded) from
-        // d(blur_y), d(input) from d(padded) through the padding's index map.
+        // Scatter targets, in the order they are produced: d(blur_y) from grad_output, d(input) from d(blur_y)
+        // through the padding's index map.
         Func d_blur_y = adjoint(blur.blur_y, 0);
-        Func d_padded = adjoint(blur.padded);
         Func d_input = adjoint(input_func);
         grad_input(c, x, y, n) = d_input(c, x, y, n);
 
@@ -153,15 +152,12 @@ class BlurPoolBackward : public BlurPoolGeneratorBase<BlurPoolBackward> {
         // it is in L1.
         const std::vector<VarOrRVar> d_blur_y_order = {d_blur_y.args()[0], reduction_var(d_blur_y, 1),
                                                       reduction_var(d_blur_y, 0), d_blur_y.args()[2]};
-        const std::vector<VarOrRVar> d_padded_order = {d_padded.args()[0], d_padded.args()[1],
-                                                      reduction_var(d_padded, 1), reduction_var(d_padded, 0)};
         const std::vector<VarOrRVar> d_input_order = {d_input.args()[0], reduction_var(d_input, 0),
-                                                     reduction_var(d_input, 1)};
+                                                     reduction_var(d_input, 2), reduction_var(d_input, 1)};
         d_blur_y.update().reorder(d_blur_y_order);
-        d_padded.update().reorder(d_padded_order);
         d_input.update().reorder(d_input_order);
 
-        const Func chain[] = {d_blur_y, d_padded, d_input};
+        const Func chain[] = {d_blur_y, d_input};
         if (get_target().has_gpu_feature()) {
             // Each adjoint is one kernel pair over the whole tensor, one thread per (channel, image): the
             // scatters' reduction loops run inside each thread, so no two threads ever add to one element.
@@ -176,8 +172,8 @@ class BlurPoolBackward : public BlurPoolGeneratorBase<BlurPoolBackward> {
             const int vector = natural_vector_size<float>();
             // One (image, block of 4 vectors of channels) at a time per core. The scatters compute their
             // target indices in scalar code once per block, so 4 vectors amortize that 4x better than one (2.5x
-            // faster at 14 px, measured); the block's adjoints take 64 ch x 4 B x (31 x 14 + 31 x 31 + 28 x 28)
-            // = 560 KB at 28 px (L2 is 1 MB), and stream through L3 at 112 px, where C = 64 is one block anyway.
+            // faster at 14 px, measured); the block's adjoints take 64 ch x 4 B x (31 x 14 + 28 x 28) = 310 KB
+            // at 28 px (L2 is 1 MB), and stream through L3 at 112 px, where C = 64 is one block anyway.
             const int block = 4 * vector;
             Var co("co");
             grad_input.split(c, co, c, block, TailStrategy::GuardWithIf)
