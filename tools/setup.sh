@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   # build
   bazel-bootstrap bazel-rules-cc bazel-rules-java bazel-skylib bazel-platforms
-  g++ libhalide14-0-dev libgflags-dev libgtest-dev libpng-dev libjpeg-dev
+  g++ libhalide14-0-dev libgflags-dev libgtest-dev libpng-dev libjpeg-dev zlib1g-dev
   # golden data and benchmarks: the PyTorch reference (/usr/bin/python3) and a fast BLAS for it
   python3-torch python3-numpy libopenblas0-pthread
 )
