@@ -1,0 +1,99 @@
+// 2-D convolution, PyTorch's Conv2d semantics: any kernel, stride, zero padding, dilation and groups
+// (depthwise included), a bias (zeros when the layer has none), and a fused activation. Linear layers are
+// 1x1 convolutions of (N, features, 1, 1) maps. Inference batch norm is folded into weights and bias by
+// the runtime, so conv + BN + ReLU is one stage.
+//
+// Buffers, Halide order: input (c, x, y, n); weights (co, ci, kx, ky), output channels innermost, ci the
+// input channel within the group; bias (co); output (co, x, y, n). All mins are 0.
+#include "Halide.h"
+#include "activation.h"
+
+namespace antialiased {
+namespace {
+
+using namespace Halide;
+
+class Conv2d : public Generator<Conv2d> {
+  public:
+    Input<Buffer<float>> input{"input", 4};
+    Input<Buffer<float>> weights{"weights", 4};
+    Input<Buffer<float>> bias{"bias", 1};
+    Input<int> stride_x{"stride_x", 1, 1, 1024};
+    Input<int> stride_y{"stride_y", 1, 1, 1024};
+    Input<int> pad_x{"pad_x", 0, 0, 1024};
+    Input<int> pad_y{"pad_y", 0, 0, 1024};
+    Input<int> dilation_x{"dilation_x", 1, 1, 1024};
+    Input<int> dilation_y{"dilation_y", 1, 1, 1024};
+    Input<int> groups{"groups", 1, 1, 1 << 20};
+    Input<int> activation{"activation", kNoActivation, kNoActivation, kRelu6};
+    Output<Buffer<float>> output{"output", 4};
+
+    void generate() {
+        Var co("co"), x("x"), y("y"), n("n");
+        const Expr in_group = weights.dim(1).extent();  // input channels per group
+        const Expr out_group = weights.dim(0).extent() / groups;
+        RDom r(0, in_group, 0, weights.dim(2).extent(), 0, weights.dim(3).extent(), "r");
+
+        /* THE ALGORITHM */
+        Func padded = BoundaryConditions::constant_exterior(input, 0.0f);
+        Func conv("conv");
+        const Expr group = co / out_group;
+        conv(co, x, y, n) = bias(co);
+        conv(co, x, y, n) += weights(co, r.x, r.y, r.z) *
+                             padded(group * in_group + r.x, x * stride_x + r.y * dilation_x - pad_x,
+                                    y * stride_y + r.z * dilation_y - pad_y, n);
+        output(co, x, y, n) = activate(conv(co, x, y, n), activation);
+
+        /* THE SCHEDULE */
+        for (int d = 0; d < 4; d++) {
+            input.dim(d).set_min(0);
+            weights.dim(d).set_min(0);
+            output.dim(d).set_min(0);
+        }
+        bias.dim(0).set_min(0);
+        input.dim(0).set_estimate(0, 64).dim(1).set_estimate(0, 56).dim(2).set_estimate(0, 56).dim(3).set_estimate(0, 16);
+        weights.dim(0).set_estimate(0, 64).dim(1).set_estimate(0, 64).dim(2).set_estimate(0, 3).dim(3).set_estimate(0, 3);
+        bias.dim(0).set_estimate(0, 64);
+        output.dim(0).set_estimate(0, 64).dim(1).set_estimate(0, 56).dim(2).set_estimate(0, 56).dim(3).set_estimate(0, 16);
+
+        if (get_target().has_gpu_feature()) {
+            // One thread per output value, 32 output channels x 4 columns a block; the reduction runs in the
+            // thread.
+            Var ci("ci"), xi("xi"), yn("yn");
+            output.fuse(y, n, yn).gpu_tile(co, x, ci, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
+            conv.compute_at(output, xi);
+            return;
+        }
+        const int vector = natural_vector_size<float>();
+        // Register tile: 2 vectors of output channels x 4 columns = 8 accumulators (of 16 registers with
+        // AVX2, 32 with AVX-512), plus one broadcast input and the weight vectors.
+        const int tile_c = 2 * vector, tile_x = 4;
+        Var coo("coo"), xo("xo"), yn("yn"), cv("cv");
+        output.split(co, coo, co, tile_c, TailStrategy::GuardWithIf)
+            .split(x, xo, x, tile_x, TailStrategy::GuardWithIf)
+            .reorder(co, x, xo, coo, y, n)
+            .fuse(y, n, yn)
+            .parallel(yn)
+            .vectorize(co, vector, TailStrategy::GuardWithIf);
+        conv.compute_at(output, xo)
+            .split(co, cv, co, vector, TailStrategy::GuardWithIf)
+            .vectorize(co)
+            .unroll(cv)
+            .unroll(x);
+        conv.update()
+            .split(co, cv, co, vector, TailStrategy::GuardWithIf)
+            .reorder(co, cv, x, r.x, r.y, r.z)
+            .vectorize(co)
+            .unroll(cv)
+            .unroll(x);
+        // Dense and depthwise layers address their inputs without the group arithmetic: a broadcast of one
+        // input channel (dense) or a vector of consecutive channels (depthwise).
+        conv.update().specialize(groups == 1);
+        conv.update().specialize(in_group == 1 && out_group == 1);
+    }
+};
+
+}  // namespace
+}  // namespace antialiased
+
+HALIDE_REGISTER_GENERATOR(antialiased::Conv2d, conv2d)
