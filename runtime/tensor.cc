@@ -40,6 +40,16 @@ Tensor Tensor::view(float *nhwc, Shape shape) {
     return t;
 }
 
+Tensor Tensor::reshaped(Shape shape) const {
+    if (shape.elements() != shape_.elements()) {
+        throw Error("cannot reshape " + shape_.str() + " to " + shape.str());
+    }
+    copy_to_host();
+    Tensor t = view(buffer_.data(), shape);
+    t.owner_ = owner_.data() ? owner_ : buffer_;
+    return t;
+}
+
 Tensor Tensor::from_nchw(const float *nchw, Shape shape) {
     Tensor t = uninitialized(shape);
     float *out = t.data();

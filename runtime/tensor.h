@@ -40,6 +40,9 @@ class Tensor {
     std::vector<float> to_nchw() const;
 
     const Shape &shape() const { return shape_; }
+    // The same host memory under another shape of as many elements (NHWC order is kept: a (N, C, H, W) map
+    // reshaped to (N, C*H*W, 1, 1) lists each pixel's channels in turn).
+    Tensor reshaped(Shape shape) const;
     bool empty() const { return shape_.elements() == 0; }
 
     // Element access on the host copy (brought back from the GPU first if that copy is newer).
@@ -61,6 +64,8 @@ class Tensor {
     // Copies share storage (like at::Tensor); `mutable` because moving data between host and device does not
     // change the tensor's value.
     mutable Halide::Runtime::Buffer<float> buffer_;
+    // For views made by reshaped(): keeps the memory they look at alive.
+    Halide::Runtime::Buffer<float> owner_;
 };
 
 }  // namespace antialiased

@@ -1,0 +1,156 @@
+// ResNet, ResNeXt and Wide ResNet (He et al. 2016; Xie et al. 2017; Zagoruyko & Komodakis 2016), anti-aliased
+// as in the reference: the stem's pool is MaxPool(2, stride 1) + BlurPool; a strided block runs its 3x3 conv
+// at stride 1 and subsamples with a BlurPool before the next conv (basic: conv2 = [BlurPool, conv3x3];
+// bottleneck: conv3 = [BlurPool, conv1x1]); the strided shortcut is [BlurPool, conv1x1, BN].
+#include <map>
+
+#include "models/zoo.h"
+#include "runtime/error.h"
+#include "runtime/layers.h"
+
+namespace antialiased {
+namespace {
+
+ModulePtr conv3x3(int in, int out, int stride = 1, int groups = 1) {
+    return std::make_shared<Conv2d>(in, out, 3, ConvOptions{stride, 1, 1, groups, false});
+}
+ModulePtr conv1x1(int in, int out, int stride = 1) {
+    return std::make_shared<Conv2d>(in, out, 1, ConvOptions{stride, 0, 1, 1, false});
+}
+ModulePtr blurpool(int channels, int filter_size, int stride) {
+    return std::make_shared<BlurPoolLayer>(channels, filter_size, stride);
+}
+
+struct Config {
+    bool anti_aliased;
+    int filter_size;
+    int groups = 1, width_per_group = 64;
+};
+
+// The residual unit: out = relu(body(x) + shortcut(x)). Children keep the reference's names.
+class Block : public Module {
+  public:
+    Tensor forward(const Tensor &x, const Device &device) const override {
+        Tensor out = x;
+        for (size_t i = 0; i < convs_.size(); i++) {
+            out = bns_[i]->forward(convs_[i].second->forward(out, device), device);
+        }
+        const Tensor identity = downsample_.empty() ? x : downsample_.forward(x, device);
+        return add(out, identity, Activation::kRelu, device);
+    }
+    void state(const std::string &prefix, std::vector<StateEntry> *entries) override {
+        for (size_t i = 0; i < convs_.size(); i++) {
+            convs_[i].second->state(prefix + convs_[i].first + ".", entries);
+            bns_[i]->state(prefix + "bn" + std::to_string(i + 1) + ".", entries);
+        }
+        if (!downsample_.empty()) downsample_.state(prefix + "downsample.", entries);
+    }
+    void prepare() override {
+        for (auto &conv : convs_) conv.second->prepare();
+        for (auto &bn : bns_) bn->prepare();
+        downsample_.prepare();
+    }
+
+  protected:
+    // conv_i then bn_i (ReLU after all but the last).
+    void add_stage(ModulePtr conv, int channels, bool relu) {
+        convs_.emplace_back("conv" + std::to_string(convs_.size() + 1), std::move(conv));
+        bns_.push_back(std::make_shared<BatchNorm2d>(channels, relu ? Activation::kRelu : Activation::kNone));
+    }
+    std::vector<std::pair<std::string, ModulePtr>> convs_;
+    std::vector<std::shared_ptr<BatchNorm2d>> bns_;
+    Sequential downsample_;
+
+    friend class ResNet;
+};
+
+class BasicBlock : public Block {
+  public:
+    static constexpr int kExpansion = 1;
+    BasicBlock(int inplanes, int planes, int stride, const Config &config) {
+        const bool blur = config.anti_aliased && stride != 1;
+        add_stage(conv3x3(inplanes, planes, config.anti_aliased ? 1 : stride), planes, true);
+        add_stage(blur ? std::make_shared<Sequential>(std::vector<ModulePtr>{
+                             blurpool(planes, config.filter_size, stride), conv3x3(planes, planes)})
+                       : conv3x3(planes, planes),
+                  planes, false);
+    }
+};
+
+class Bottleneck : public Block {
+  public:
+    static constexpr int kExpansion = 4;
+    Bottleneck(int inplanes, int planes, int stride, const Config &config) {
+        const int width = planes * config.width_per_group / 64 * config.groups;
+        const bool blur = config.anti_aliased && stride != 1;
+        add_stage(conv1x1(inplanes, width), width, true);
+        add_stage(conv3x3(width, width, config.anti_aliased ? 1 : stride, config.groups), width, true);
+        add_stage(blur ? std::make_shared<Sequential>(std::vector<ModulePtr>{
+                             blurpool(width, config.filter_size, stride), conv1x1(width, planes * kExpansion)})
+                       : conv1x1(width, planes * kExpansion),
+                  planes * kExpansion, false);
+    }
+};
+
+class ResNet : public Sequential {
+  public:
+    template <typename BlockType>
+    ResNet(BlockType *, const std::vector<int> &layers, const Config &config, int num_classes) {
+        // Stem: conv 7x7/2, BN, ReLU, then max pooling (anti-aliased: MaxPool(2, 1) + BlurPool(stride 2)).
+        add("conv1", std::make_shared<Conv2d>(3, 64, 7, ConvOptions{2, 3, 1, 1, false}));
+        add("bn1", std::make_shared<BatchNorm2d>(64, Activation::kRelu));  // with the ReLU
+        if (config.anti_aliased) {
+            add("maxpool", std::make_shared<Sequential>(std::vector<ModulePtr>{
+                               std::make_shared<MaxPool2d>(2, 1), blurpool(64, config.filter_size, 2)}));
+        } else {
+            add("maxpool", std::make_shared<MaxPool2d>(3, 2, 1));
+        }
+        int inplanes = 64;
+        for (size_t i = 0; i < layers.size(); i++) {
+            const int planes = 64 << i, stride = i == 0 ? 1 : 2;
+            auto layer = std::make_shared<Sequential>();
+            for (int b = 0; b < layers[i]; b++) {
+                auto block = std::make_shared<BlockType>(inplanes, planes, b == 0 ? stride : 1, config);
+                if (b == 0 && (stride != 1 || inplanes != planes * BlockType::kExpansion)) {
+                    if (config.anti_aliased && stride != 1) {
+                        block->downsample_.add(blurpool(inplanes, config.filter_size, stride));
+                        block->downsample_.add(conv1x1(inplanes, planes * BlockType::kExpansion));
+                    } else {
+                        block->downsample_.add(conv1x1(inplanes, planes * BlockType::kExpansion, stride));
+                    }
+                    block->downsample_.add(std::make_shared<BatchNorm2d>(planes * BlockType::kExpansion));
+                }
+                layer->add(block);
+                inplanes = planes * BlockType::kExpansion;
+            }
+            add("layer" + std::to_string(i + 1), layer);
+        }
+        add("avgpool", AvgPool2d::adaptive(1));
+        add("fc", std::make_shared<Linear>(inplanes, num_classes));
+    }
+};
+
+}  // namespace
+
+Model resnet(const std::string &name, bool anti_aliased, const ModelOptions &options) {
+    struct Spec {
+        bool bottleneck;
+        std::vector<int> layers;
+        int groups, width_per_group;
+    };
+    static const std::map<std::string, Spec> specs = {
+        {"resnet18", {false, {2, 2, 2, 2}, 1, 64}},         {"resnet34", {false, {3, 4, 6, 3}, 1, 64}},
+        {"resnet50", {true, {3, 4, 6, 3}, 1, 64}},          {"resnet101", {true, {3, 4, 23, 3}, 1, 64}},
+        {"resnet152", {true, {3, 8, 36, 3}, 1, 64}},        {"resnext50_32x4d", {true, {3, 4, 6, 3}, 32, 4}},
+        {"resnext101_32x8d", {true, {3, 4, 23, 3}, 32, 8}}, {"wide_resnet50_2", {true, {3, 4, 6, 3}, 1, 128}},
+        {"wide_resnet101_2", {true, {3, 4, 23, 3}, 1, 128}},
+    };
+    const auto it = specs.find(name);
+    if (it == specs.end()) return nullptr;
+    const Spec &spec = it->second;
+    const Config config{anti_aliased, options.filter_size, spec.groups, spec.width_per_group};
+    if (spec.bottleneck) return std::make_shared<ResNet>((Bottleneck *)nullptr, spec.layers, config, options.num_classes);
+    return std::make_shared<ResNet>((BasicBlock *)nullptr, spec.layers, config, options.num_classes);
+}
+
+}  // namespace antialiased

@@ -1,0 +1,31 @@
+// The model zoo: every anti-aliased architecture of the reference (antialiased-cnns) with its state_dict
+// key names, and the plain torchvision baselines, built by the names of the reference's command line.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/module.h"
+
+namespace antialiased {
+
+// Options common to the zoo's constructors.
+struct ModelOptions {
+    int filter_size = 4;      // BlurPool filter size, 1..7 (anti-aliased models)
+    int num_classes = 1000;
+};
+
+// A network: a module whose forward gives (N, num_classes, 1, 1) logits for (N, 3, H, W) images.
+using Model = std::shared_ptr<Module>;
+
+// Builds `arch`: "resnet50_lpf4" (2021 names: filter size in the name), "resnet50_lpf" with
+// options.filter_size (2019 names), or "resnet50" (the torchvision baseline). Unknown names: an Error that
+// lists the valid ones.
+Model build_model(const std::string &arch, ModelOptions options = {});
+std::vector<std::string> model_names();  // the base architecture names
+
+// Per family (models/<family>.cc); anti_aliased = false builds the torchvision baseline.
+Model resnet(const std::string &name, bool anti_aliased, const ModelOptions &options);
+
+}  // namespace antialiased

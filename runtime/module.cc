@@ -1,0 +1,108 @@
+#include "runtime/module.h"
+
+#include <cmath>
+#include <cstring>
+#include <map>
+
+#include "runtime/error.h"
+
+namespace antialiased {
+namespace {
+
+std::string shape_str(const std::vector<int64_t> &shape) {
+    Array a;
+    a.shape = shape;
+    return a.shape_str();
+}
+
+}  // namespace
+
+Sequential::Sequential(std::vector<ModulePtr> children) {
+    for (ModulePtr &child : children) add(std::move(child));
+}
+
+Sequential &Sequential::add(ModulePtr child) { return add(std::to_string(children_.size()), std::move(child)); }
+
+Sequential &Sequential::add(const std::string &name, ModulePtr child) {
+    children_.emplace_back(name, std::move(child));
+    return *this;
+}
+
+Tensor Sequential::forward(const Tensor &input, const Device &device) const {
+    Tensor x = input;
+    for (const auto &child : children_) x = child.second->forward(x, device);
+    return x;
+}
+
+void Sequential::state(const std::string &prefix, std::vector<StateEntry> *entries) {
+    for (auto &child : children_) child.second->state(prefix + child.first + ".", entries);
+}
+
+void Sequential::prepare() {
+    for (auto &child : children_) child.second->prepare();
+}
+
+std::vector<StateEntry> state_entries(Module &module) {
+    std::vector<StateEntry> entries;
+    module.state("", &entries);
+    return entries;
+}
+
+void load_state_dict(Module &module, const std::vector<std::pair<std::string, Array>> &tensors,
+                     const std::string &source) {
+    std::map<std::string, const Array *> file;
+    for (const auto &[name, array] : tensors) file[name] = &array;
+    for (StateEntry &entry : state_entries(module)) {
+        const auto it = file.find(entry.name);
+        if (it == file.end()) throw Error(source + ": missing key " + entry.name + " " + shape_str(entry.shape));
+        const Array &array = *it->second;
+        if (array.shape != entry.shape) {
+            throw Error(source + ": key " + entry.name + " has shape " + array.shape_str() + ", the model " +
+                        shape_str(entry.shape));
+        }
+        const std::vector<float> values = array.to_float();
+        if (entry.count && array.dtype == DType::kInt64) {
+            std::memcpy(entry.count, array.bytes.data(), sizeof(int64_t));
+        } else if (entry.count) {
+            *entry.count = int64_t(values[0]);
+        } else if (entry.fixed) {
+            for (size_t i = 0; i < values.size(); i++) {
+                if (std::abs(values[i] - (*entry.fixed)[i]) > 1e-6f) {
+                    throw Error(source + ": key " + entry.name + " is not the layer's fixed binomial filter");
+                }
+            }
+        } else {
+            *entry.values = values;
+        }
+        file.erase(it);
+    }
+    if (!file.empty()) {
+        std::string names;
+        int listed = 0;
+        for (const auto &entry : file) {
+            if (listed++ < 5) names += (names.empty() ? "" : ", ") + entry.first;
+        }
+        if (file.size() > 5) names += ", ... (" + std::to_string(file.size()) + " in all)";
+        throw Error(source + ": unexpected key" + (file.size() > 1 ? "s " : " ") + names);
+    }
+    module.prepare();
+}
+
+std::vector<std::pair<std::string, Array>> state_dict(Module &module) {
+    std::vector<std::pair<std::string, Array>> tensors;
+    for (const StateEntry &entry : state_entries(module)) {
+        Array array;
+        array.shape = entry.shape;
+        if (entry.count) {
+            array.dtype = DType::kInt64;
+            array.bytes.assign(reinterpret_cast<const char *>(entry.count), 8);
+        } else {
+            const std::vector<float> &values = entry.fixed ? *entry.fixed : *entry.values;
+            array.bytes.assign(reinterpret_cast<const char *>(values.data()), values.size() * sizeof(float));
+        }
+        tensors.emplace_back(entry.name, std::move(array));
+    }
+    return tensors;
+}
+
+}  // namespace antialiased

@@ -1,0 +1,65 @@
+// Modules in the manner of torch.nn: a network is a tree of named modules whose parameters and buffers
+// carry PyTorch's state_dict key names, so checkpoints load (strictly) and save under the reference's keys.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/checkpoint.h"
+#include "runtime/device.h"
+#include "runtime/tensor.h"
+
+namespace antialiased {
+
+// One state_dict entry of a module: where its values live, and its PyTorch shape.
+struct StateEntry {
+    std::string name;
+    std::vector<int64_t> shape;
+    std::vector<float> *values = nullptr;  // float32 entries
+    int64_t *count = nullptr;              // int64 scalars (BatchNorm's num_batches_tracked)
+    // Fixed buffers (BlurPool's filt) are checked against the file, never loaded from it.
+    const std::vector<float> *fixed = nullptr;
+};
+
+class Module {
+  public:
+    virtual ~Module() = default;
+    virtual Tensor forward(const Tensor &input, const Device &device) const = 0;
+    // Appends this module's entries, names prefixed with `prefix` (e.g. "layer1.0.").
+    virtual void state(const std::string &prefix, std::vector<StateEntry> *entries) { (void)prefix, (void)entries; }
+    // Called once the values are loaded: builds what forward() uses (layouts, folded constants).
+    virtual void prepare() {}
+};
+using ModulePtr = std::shared_ptr<Module>;
+
+// Children run in order; they are named "0", "1", ... like nn.Sequential, or by name.
+class Sequential : public Module {
+  public:
+    Sequential() = default;
+    explicit Sequential(std::vector<ModulePtr> children);
+    Sequential &add(ModulePtr child);
+    Sequential &add(const std::string &name, ModulePtr child);
+    bool empty() const { return children_.empty(); }
+
+    Tensor forward(const Tensor &input, const Device &device) const override;
+    void state(const std::string &prefix, std::vector<StateEntry> *entries) override;
+    void prepare() override;
+
+  private:
+    std::vector<std::pair<std::string, ModulePtr>> children_;
+};
+
+// All of `module`'s state_dict entries, in definition order.
+std::vector<StateEntry> state_entries(Module &module);
+
+// Loads a state_dict strictly: every entry of the module must be in `tensors` with its shape, and nothing
+// else may be; fixed buffers must hold their fixed values. Errors name the key and `source`.
+void load_state_dict(Module &module, const std::vector<std::pair<std::string, Array>> &tensors,
+                     const std::string &source);
+
+// The module's state_dict, as a checkpoint writes it.
+std::vector<std::pair<std::string, Array>> state_dict(Module &module);
+
+}  // namespace antialiased

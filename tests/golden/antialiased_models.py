@@ -1,0 +1,154 @@
+"""The reference's anti-aliased architectures (adobe/antialiased-cnns 0.3) in PyTorch, written from its
+published definitions (../shared/docs/reference.md), for golden logits; baselines are torchvision's models.
+Run with Debian's /usr/bin/python3 (python3-torch, python3-torchvision)."""
+import os
+import sys
+
+import torch
+import torch.nn as nn
+import torchvision
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from blurpool_reference import BlurPool  # noqa: E402
+
+
+def conv3x3(in_planes, out_planes, stride=1, groups=1):
+    return nn.Conv2d(in_planes, out_planes, kernel_size=3, stride=stride, padding=1, groups=groups, bias=False)
+
+
+def conv1x1(in_planes, out_planes, stride=1):
+    return nn.Conv2d(in_planes, out_planes, kernel_size=1, stride=stride, bias=False)
+
+
+class BasicBlock(nn.Module):
+    expansion = 1
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None, groups=1, base_width=64, filter_size=1):
+        super().__init__()
+        self.conv1 = conv3x3(inplanes, planes)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = conv3x3(planes, planes) if stride == 1 else nn.Sequential(
+            BlurPool(planes, filt_size=filter_size, stride=stride), conv3x3(planes, planes))
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = downsample
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return self.relu(out + identity)
+
+
+class Bottleneck(nn.Module):
+    expansion = 4
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None, groups=1, base_width=64, filter_size=1):
+        super().__init__()
+        width = int(planes * (base_width / 64.)) * groups
+        self.conv1 = conv1x1(inplanes, width)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.conv2 = conv3x3(width, width, groups=groups)
+        self.bn2 = nn.BatchNorm2d(width)
+        self.conv3 = conv1x1(width, planes * 4) if stride == 1 else nn.Sequential(
+            BlurPool(width, filt_size=filter_size, stride=stride), conv1x1(width, planes * 4))
+        self.bn3 = nn.BatchNorm2d(planes * 4)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = downsample
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        return self.relu(out + identity)
+
+
+class ResNet(nn.Module):
+    def __init__(self, block, layers, num_classes=1000, groups=1, width_per_group=64, filter_size=4):
+        super().__init__()
+        self.inplanes, self.groups, self.base_width = 64, groups, width_per_group
+        self.conv1 = nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.Sequential(nn.MaxPool2d(kernel_size=2, stride=1),
+                                     BlurPool(64, filt_size=filter_size, stride=2))
+        self.layer1 = self._make_layer(block, 64, layers[0], 1, filter_size)
+        self.layer2 = self._make_layer(block, 128, layers[1], 2, filter_size)
+        self.layer3 = self._make_layer(block, 256, layers[2], 2, filter_size)
+        self.layer4 = self._make_layer(block, 512, layers[3], 2, filter_size)
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(512 * block.expansion, num_classes)
+
+    def _make_layer(self, block, planes, blocks, stride, filter_size):
+        downsample = None
+        if stride != 1 or self.inplanes != planes * block.expansion:
+            downsample = [BlurPool(self.inplanes, filt_size=filter_size, stride=stride)] if stride != 1 else []
+            downsample += [conv1x1(self.inplanes, planes * block.expansion, 1), nn.BatchNorm2d(planes * block.expansion)]
+            downsample = nn.Sequential(*downsample)
+        layers = [block(self.inplanes, planes, stride, downsample, self.groups, self.base_width, filter_size)]
+        self.inplanes = planes * block.expansion
+        for _ in range(1, blocks):
+            layers.append(block(self.inplanes, planes, groups=self.groups, base_width=self.base_width,
+                                filter_size=filter_size))
+        return nn.Sequential(*layers)
+
+    def forward(self, x):
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.fc(torch.flatten(self.avgpool(x), 1))
+
+
+RESNETS = {
+    'resnet18': (BasicBlock, [2, 2, 2, 2], 1, 64), 'resnet34': (BasicBlock, [3, 4, 6, 3], 1, 64),
+    'resnet50': (Bottleneck, [3, 4, 6, 3], 1, 64), 'resnet101': (Bottleneck, [3, 4, 23, 3], 1, 64),
+    'resnet152': (Bottleneck, [3, 8, 36, 3], 1, 64), 'resnext50_32x4d': (Bottleneck, [3, 4, 6, 3], 32, 4),
+    'resnext101_32x8d': (Bottleneck, [3, 4, 23, 3], 32, 8), 'wide_resnet50_2': (Bottleneck, [3, 4, 6, 3], 1, 128),
+    'wide_resnet101_2': (Bottleneck, [3, 4, 23, 3], 1, 128),
+}
+
+
+def build(arch, filter_size=4, num_classes=1000):
+    """'resnet50_lpf4' / 'resnet50_lpf' (+ filter_size) anti-aliased, 'resnet50' torchvision's baseline."""
+    if '_lpf' in arch:
+        base, k = arch.split('_lpf')
+        filter_size = int(k) if k else filter_size
+        block, layers, groups, width = RESNETS[base]
+        return ResNet(block, layers, num_classes, groups, width, filter_size)
+    return getattr(torchvision.models, arch)(num_classes=num_classes)
+
+
+def randomize(model, seed=0):
+    """Random weights (PyTorch's default initialisation) and batch norms with non-trivial affine parameters
+    and running statistics, so that every state_dict entry matters."""
+    torch.manual_seed(seed)
+    model.apply(lambda m: m.reset_parameters() if hasattr(m, 'reset_parameters') else None)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
+                m.running_mean.uniform_(-0.2, 0.2)
+                m.running_var.uniform_(0.5, 1.5)
+                m.num_batches_tracked.fill_(1234)
+    return model.eval()
+
+
+def main():
+    """model_logits ARCH OUT_DIR [FILTER_SIZE] [zip|legacy]: writes OUT_DIR/weights.pth (random, in that
+    torch.save format), OUT_DIR/input.npy (2, 3, 64, 64) and OUT_DIR/logits.npy (2, 10)."""
+    import numpy as np
+    arch, out = sys.argv[1], sys.argv[2]
+    filter_size = int(sys.argv[3]) if len(sys.argv) > 3 else 4
+    legacy = len(sys.argv) > 4 and sys.argv[4] == 'legacy'
+    model = randomize(build(arch, filter_size, num_classes=10))
+    torch.save(model.state_dict(), os.path.join(out, 'weights.pth'), _use_new_zipfile_serialization=not legacy)
+    x = torch.randn(2, 3, 64, 64)
+    with torch.no_grad():
+        logits = model(x)
+    np.save(os.path.join(out, 'input.npy'), x.numpy())
+    np.save(os.path.join(out, 'logits.npy'), logits.numpy())
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,91 @@
+// Whole networks against PyTorch: the reference's architectures (tests/golden/antialiased_models.py) with
+// random weights and batch-norm statistics, saved by torch in both checkpoint formats at test time, give the
+// same logits here within 1e-4 of the logits' scale.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+
+#include "models/zoo.h"
+#include "runtime/error.h"
+#include "runtime/npy.h"
+
+namespace antialiased {
+namespace {
+
+struct Case {
+    std::string arch;
+    int filter_size;
+    std::string format;  // "zip" or "legacy"
+};
+
+std::ostream &operator<<(std::ostream &out, const Case &c) {
+    return out << c.arch << " filter " << c.filter_size << " " << c.format;
+}
+
+class ModelLogits : public ::testing::TestWithParam<Case> {};
+
+TEST_P(ModelLogits, MatchPyTorch) {
+    const Case &c = GetParam();
+    const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/" + c.arch + "_" +
+                            std::to_string(c.filter_size) + "_" + c.format;
+    ASSERT_EQ(std::system(("mkdir -p " + dir + " && /usr/bin/python3 tests/golden/antialiased_models.py " + c.arch +
+                           " " + dir + " " + std::to_string(c.filter_size) + " " + c.format)
+                              .c_str()),
+              0);
+    ModelOptions options;
+    options.filter_size = c.filter_size;
+    options.num_classes = 10;
+    Model model = build_model(c.arch, options);
+    load_state_dict(*model, Checkpoint::read(dir + "/weights.pth").state_dict(), dir + "/weights.pth");
+    const Tensor logits = model->forward(read_npy_tensor(dir + "/input.npy"), Device::cpu());
+    const NpyArray<float> expected = read_npy_float(dir + "/logits.npy");
+    ASSERT_EQ(logits.shape(), (Shape{2, 10, 1, 1}));
+    float scale = 0;
+    for (float v : expected.data) scale = std::max(scale, std::abs(v));
+    const std::vector<float> got = logits.to_nchw();
+    for (size_t i = 0; i < got.size(); i++) {
+        EXPECT_NEAR(got[i], expected.data[i], 1e-4f * std::max(scale, 1.0f)) << "logit " << i;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Zoo, ModelLogits,
+    ::testing::Values(Case{"resnet18_lpf", 1, "zip"}, Case{"resnet18_lpf", 2, "legacy"}, Case{"resnet18_lpf", 3, "zip"},
+                      Case{"resnet18_lpf", 4, "zip"}, Case{"resnet18_lpf", 5, "legacy"}, Case{"resnet18_lpf", 6, "zip"},
+                      Case{"resnet18_lpf", 7, "zip"}, Case{"resnet34_lpf3", 3, "zip"}, Case{"resnet50_lpf4", 4, "legacy"},
+                      Case{"resnext50_32x4d_lpf2", 2, "zip"}, Case{"wide_resnet50_2_lpf5", 5, "zip"},
+                      Case{"resnet18", 4, "zip"}, Case{"resnet50", 4, "legacy"}),
+    [](const ::testing::TestParamInfo<Case> &info) {
+        return info.param.arch + "_" + std::to_string(info.param.filter_size) + "_" + info.param.format;
+    });
+
+TEST(ModelZoo, UnknownArchitecturesListTheValidOnes) {
+    try {
+        build_model("resnet51_lpf4");
+        FAIL();
+    } catch (const Error &e) {
+        EXPECT_NE(std::string(e.what()).find("unknown architecture 'resnet51_lpf4' (valid: resnet18, resnet34"),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_THROW(build_model("resnet18_lpf9"), Error);
+    EXPECT_THROW(build_model("resnet18_lpf", ModelOptions{0, 10}), Error);
+}
+
+TEST(ModelZoo, ParameterCountsAreTorchvisions) {
+    auto count = [](const std::string &arch) {
+        Model model = build_model(arch);
+        size_t n = 0;
+        for (const StateEntry &e : state_entries(*model)) {
+            if (e.values) n += e.values->size();  // parameters and BN statistics; not filt, not counters
+        }
+        return n;
+    };
+    // resnet50: 25,557,032 parameters + 2 x 26,560 BN running statistics (mean and var), with or without BlurPool.
+    EXPECT_EQ(count("resnet50"), 25557032u + 2 * 26560u);
+    EXPECT_EQ(count("resnet50_lpf4"), count("resnet50"));
+}
+
+}  // namespace
+}  // namespace antialiased
