@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <regex>
 
 #include "runtime/error.h"
 
@@ -15,6 +16,10 @@ const std::vector<std::pair<std::vector<std::string>, Family>> &families() {
         {{"resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "resnext50_32x4d", "resnext101_32x8d",
           "wide_resnet50_2", "wide_resnet101_2"},
          resnet},
+        {{"alexnet"}, alexnet},
+        {{"vgg11", "vgg13", "vgg16", "vgg19", "vgg11_bn", "vgg13_bn", "vgg16_bn", "vgg19_bn"}, vgg},
+        {{"densenet121", "densenet161", "densenet169", "densenet201"}, densenet},
+        {{"mobilenet_v2"}, mobilenet},
     };
     return all;
 }
@@ -31,6 +36,18 @@ std::vector<std::string> model_names() {
     std::vector<std::string> names;
     for (const auto &family : families()) names.insert(names.end(), family.first.begin(), family.first.end());
     return names;
+}
+
+void load_weights(Module &model, const std::string &path) {
+    std::vector<std::pair<std::string, Array>> tensors = Checkpoint::read(path).state_dict();
+    // DenseNet checkpoints from before torchvision 0.3 name "denselayer1.norm.1.weight" what is now
+    // "denselayer1.norm1.weight" (torchvision's own rename).
+    static const std::regex old_dense_key(R"(^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var))$)");
+    for (auto &entry : tensors) {
+        std::smatch m;
+        if (std::regex_match(entry.first, m, old_dense_key)) entry.first = m[1].str() + m[2].str();
+    }
+    load_state_dict(model, tensors, path);
 }
 
 Model build_model(const std::string &arch, ModelOptions options) {

@@ -25,7 +25,16 @@ using Model = std::shared_ptr<Module>;
 Model build_model(const std::string &arch, ModelOptions options = {});
 std::vector<std::string> model_names();  // the base architecture names
 
-// Per family (models/<family>.cc); anti_aliased = false builds the torchvision baseline.
+// Reads a checkpoint (either torch.save format, with or without the training wrapper and DataParallel
+// prefixes, DenseNet's old 'norm.1'-style keys renamed) into `model`, strictly (runtime/module.h).
+void load_weights(Module &model, const std::string &path);
+
+// Per family (models/<family>.cc): nullptr for a name not of the family; anti_aliased = false builds the
+// torchvision baseline.
+Model alexnet(const std::string &name, bool anti_aliased, const ModelOptions &options);
+Model densenet(const std::string &name, bool anti_aliased, const ModelOptions &options);
+Model mobilenet(const std::string &name, bool anti_aliased, const ModelOptions &options);
 Model resnet(const std::string &name, bool anti_aliased, const ModelOptions &options);
+Model vgg(const std::string &name, bool anti_aliased, const ModelOptions &options);
 
 }  // namespace antialiased

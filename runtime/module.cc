@@ -28,6 +28,12 @@ Sequential &Sequential::add(const std::string &name, ModulePtr child) {
     return *this;
 }
 
+std::vector<ModulePtr> Sequential::children() const {
+    std::vector<ModulePtr> modules;
+    for (const auto &child : children_) modules.push_back(child.second);
+    return modules;
+}
+
 Tensor Sequential::forward(const Tensor &input, const Device &device) const {
     Tensor x = input;
     for (const auto &child : children_) x = child.second->forward(x, device);

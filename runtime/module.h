@@ -42,6 +42,7 @@ class Sequential : public Module {
     Sequential &add(ModulePtr child);
     Sequential &add(const std::string &name, ModulePtr child);
     bool empty() const { return children_.empty(); }
+    std::vector<ModulePtr> children() const;
 
     Tensor forward(const Tensor &input, const Device &device) const override;
     void state(const std::string &prefix, std::vector<StateEntry> *entries) override;

@@ -17,6 +17,7 @@ struct Case {
     std::string arch;
     int filter_size;
     std::string format;  // "zip" or "legacy"
+    int size = 64;       // input height and width: the smallest where every reflect pad fits its map
 };
 
 std::ostream &operator<<(std::ostream &out, const Case &c) {
@@ -30,14 +31,15 @@ TEST_P(ModelLogits, MatchPyTorch) {
     const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/" + c.arch + "_" +
                             std::to_string(c.filter_size) + "_" + c.format;
     ASSERT_EQ(std::system(("mkdir -p " + dir + " && /usr/bin/python3 tests/golden/antialiased_models.py " + c.arch +
-                           " " + dir + " " + std::to_string(c.filter_size) + " " + c.format)
+                           " " + dir + " " + std::to_string(c.filter_size) + " " + c.format + " " +
+                           std::to_string(c.size))
                               .c_str()),
               0);
     ModelOptions options;
     options.filter_size = c.filter_size;
     options.num_classes = 10;
     Model model = build_model(c.arch, options);
-    load_state_dict(*model, Checkpoint::read(dir + "/weights.pth").state_dict(), dir + "/weights.pth");
+    load_weights(*model, dir + "/weights.pth");
     const Tensor logits = model->forward(read_npy_tensor(dir + "/input.npy"), Device::cpu());
     const NpyArray<float> expected = read_npy_float(dir + "/logits.npy");
     ASSERT_EQ(logits.shape(), (Shape{2, 10, 1, 1}));
@@ -55,7 +57,12 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"resnet18_lpf", 4, "zip"}, Case{"resnet18_lpf", 5, "legacy"}, Case{"resnet18_lpf", 6, "zip"},
                       Case{"resnet18_lpf", 7, "zip"}, Case{"resnet34_lpf3", 3, "zip"}, Case{"resnet50_lpf4", 4, "legacy"},
                       Case{"resnext50_32x4d_lpf2", 2, "zip"}, Case{"wide_resnet50_2_lpf5", 5, "zip"},
-                      Case{"resnet18", 4, "zip"}, Case{"resnet50", 4, "legacy"}),
+                      Case{"resnet18", 4, "zip"}, Case{"resnet50", 4, "legacy"},
+                      Case{"alexnet_lpf", 4, "zip", 96}, Case{"alexnet", 4, "legacy", 96},
+                      Case{"vgg11_bn_lpf3", 3, "zip"}, Case{"vgg13_lpf2", 2, "legacy"},
+                      Case{"densenet121_lpf4", 4, "legacy"}, Case{"densenet121", 4, "zip"},
+                      Case{"mobilenet_v2_lpf4", 4, "zip"}, Case{"mobilenet_v2_lpf5", 5, "legacy"},
+                      Case{"mobilenet_v2", 4, "zip"}),
     [](const ::testing::TestParamInfo<Case> &info) {
         return info.param.arch + "_" + std::to_string(info.param.filter_size) + "_" + info.param.format;
     });

@@ -99,6 +99,82 @@ class ResNet(nn.Module):
         return self.fc(torch.flatten(self.avgpool(x), 1))
 
 
+class AlexNet(nn.Module):
+    def __init__(self, num_classes=1000, filter_size=4):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 64, kernel_size=11, stride=2, padding=2), nn.ReLU(inplace=True),
+            BlurPool(64, filt_size=filter_size, stride=2),
+            nn.MaxPool2d(kernel_size=3, stride=1), BlurPool(64, filt_size=filter_size, stride=2),
+            nn.Conv2d(64, 192, kernel_size=5, padding=2), nn.ReLU(inplace=True),
+            nn.MaxPool2d(kernel_size=3, stride=1), BlurPool(192, filt_size=filter_size, stride=2),
+            nn.Conv2d(192, 384, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+            nn.Conv2d(384, 256, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+            nn.Conv2d(256, 256, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+            nn.MaxPool2d(kernel_size=3, stride=1), BlurPool(256, filt_size=filter_size, stride=2))
+        self.avgpool = nn.AdaptiveAvgPool2d((6, 6))
+        self.classifier = nn.Sequential(
+            nn.Dropout(), nn.Linear(256 * 6 * 6, 4096), nn.ReLU(inplace=True),
+            nn.Dropout(), nn.Linear(4096, 4096), nn.ReLU(inplace=True), nn.Linear(4096, num_classes))
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
+
+
+VGG_CONFIGS = {
+    'vgg11': [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+    'vgg13': [64, 64, 'M', 128, 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+    'vgg16': [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'],
+    'vgg19': [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M'],
+}
+
+
+def vgg(name, num_classes, filter_size):
+    batch_norm = name.endswith('_bn')
+    layers, channels = [], 3
+    for v in VGG_CONFIGS[name[:-3] if batch_norm else name]:
+        if v == 'M':
+            layers += [nn.MaxPool2d(kernel_size=2, stride=1), BlurPool(channels, filt_size=filter_size, stride=2)]
+        else:
+            layers += [nn.Conv2d(channels, v, kernel_size=3, padding=1)]
+            layers += [nn.BatchNorm2d(v), nn.ReLU(inplace=True)] if batch_norm else [nn.ReLU(inplace=True)]
+            channels = v
+    model = torchvision.models.VGG(nn.Sequential(*layers), num_classes=num_classes)
+    return model
+
+
+def densenet(name, num_classes, filter_size):
+    """torchvision's DenseNet with the reference's changes: max0 + pool0 BlurPool, BlurPool transitions."""
+    model = getattr(torchvision.models, name)(num_classes=num_classes)
+    init = model.features.conv0.out_channels
+    model.features.pool0 = nn.Sequential()  # replaced below, keeping the reference's order and names
+    features = nn.Sequential()
+    for key, module in model.features.named_children():
+        if key == 'pool0':
+            features.add_module('max0', nn.MaxPool2d(kernel_size=3, stride=1, padding=1))
+            features.add_module('pool0', BlurPool(init, filt_size=filter_size, stride=2))
+            continue
+        if key.startswith('transition'):
+            module.pool = BlurPool(module.conv.out_channels, filt_size=filter_size, stride=2)
+        features.add_module(key, module)
+    model.features = features
+    return model
+
+
+def mobilenet_v2(num_classes, filter_size):
+    """torchvision's MobileNetV2 with the reference's change: strided blocks' depthwise conv at stride 1
+    followed by BlurPool (so their 1x1 projection and BN move to conv.3 and conv.4)."""
+    model = torchvision.models.mobilenet_v2(num_classes=num_classes)
+    for block in model.features[1:-1]:
+        if block.stride == 2:
+            layers = list(block.conv.children())
+            dw = layers[-3]
+            dw[0].stride = (1, 1)
+            layers.insert(len(layers) - 2, BlurPool(dw[0].out_channels, filt_size=filter_size, stride=2))
+            block.conv = nn.Sequential(*layers)
+    return model
+
+
 RESNETS = {
     'resnet18': (BasicBlock, [2, 2, 2, 2], 1, 64), 'resnet34': (BasicBlock, [3, 4, 6, 3], 1, 64),
     'resnet50': (Bottleneck, [3, 4, 6, 3], 1, 64), 'resnet101': (Bottleneck, [3, 4, 23, 3], 1, 64),
@@ -110,12 +186,20 @@ RESNETS = {
 
 def build(arch, filter_size=4, num_classes=1000):
     """'resnet50_lpf4' / 'resnet50_lpf' (+ filter_size) anti-aliased, 'resnet50' torchvision's baseline."""
-    if '_lpf' in arch:
-        base, k = arch.split('_lpf')
-        filter_size = int(k) if k else filter_size
+    if '_lpf' not in arch:
+        return getattr(torchvision.models, arch)(num_classes=num_classes)
+    base, k = arch.split('_lpf')
+    filter_size = int(k) if k else filter_size
+    if base in RESNETS:
         block, layers, groups, width = RESNETS[base]
         return ResNet(block, layers, num_classes, groups, width, filter_size)
-    return getattr(torchvision.models, arch)(num_classes=num_classes)
+    if base == 'alexnet':
+        return AlexNet(num_classes, filter_size)
+    if base.startswith('vgg'):
+        return vgg(base, num_classes, filter_size)
+    if base.startswith('densenet'):
+        return densenet(base, num_classes, filter_size)
+    return mobilenet_v2(num_classes, filter_size)
 
 
 def randomize(model, seed=0):
@@ -135,15 +219,14 @@ def randomize(model, seed=0):
 
 
 def main():
-    """model_logits ARCH OUT_DIR [FILTER_SIZE] [zip|legacy]: writes OUT_DIR/weights.pth (random, in that
-    torch.save format), OUT_DIR/input.npy (2, 3, 64, 64) and OUT_DIR/logits.npy (2, 10)."""
+    """antialiased_models.py ARCH OUT_DIR FILTER_SIZE zip|legacy SIZE: writes OUT_DIR/weights.pth (random, in
+    that torch.save format), OUT_DIR/input.npy (2, 3, SIZE, SIZE) and OUT_DIR/logits.npy (2, 10)."""
     import numpy as np
-    arch, out = sys.argv[1], sys.argv[2]
-    filter_size = int(sys.argv[3]) if len(sys.argv) > 3 else 4
-    legacy = len(sys.argv) > 4 and sys.argv[4] == 'legacy'
+    arch, out, filter_size, file_format, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
     model = randomize(build(arch, filter_size, num_classes=10))
-    torch.save(model.state_dict(), os.path.join(out, 'weights.pth'), _use_new_zipfile_serialization=not legacy)
-    x = torch.randn(2, 3, 64, 64)
+    torch.save(model.state_dict(), os.path.join(out, 'weights.pth'),
+               _use_new_zipfile_serialization=file_format == 'zip')
+    x = torch.randn(2, 3, size, size)
     with torch.no_grad():
         logits = model(x)
     np.save(os.path.join(out, 'input.npy'), x.numpy())
