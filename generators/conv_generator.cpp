@@ -37,10 +37,12 @@ class Conv2d : public Generator<Conv2d> {
         /* THE ALGORITHM */
         Func padded = BoundaryConditions::constant_exterior(input, 0.0f);
         Func conv("conv");
-        const Expr group = co / out_group;
+        // The input channel: r.x within co's group. Written so that with groups == 1 it simplifies to r.x (one
+        // input value broadcast to a vector of output channels, not a gather).
+        const Expr channel = select(groups == 1, r.x, (co / out_group) * in_group + r.x);
         conv(co, x, y, n) = bias(co);
         conv(co, x, y, n) += weights(co, r.x, r.y, r.z) *
-                             padded(group * in_group + r.x, x * stride_x + r.y * dilation_x - pad_x,
+                             padded(channel, x * stride_x + r.y * dilation_x - pad_x,
                                     y * stride_y + r.z * dilation_y - pad_y, n);
         output(co, x, y, n) = activate(conv(co, x, y, n), activation);
 
