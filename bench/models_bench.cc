@@ -18,6 +18,7 @@ DEFINE_string(torch, "", "PyTorch's results: lines 'arch batch images_per_second
 DEFINE_string(batches, "1,16", "batch sizes");
 DEFINE_int32(size, 224, "image height and width");
 DEFINE_double(seconds, 5, "time per measurement (at least 2 runs)");
+DEFINE_bool(fuse, true, "fold batch norms and ReLUs into the convolutions (false: every layer its own stage)");
 
 namespace antialiased {
 namespace {
@@ -63,6 +64,7 @@ int main(int argc, char **argv) {
     for (const std::string &name : split(FLAGS_archs)) {
         Model model = build_model(name);
         load_weights(*model, FLAGS_weights_dir + "/" + name + ".pth");
+        if (FLAGS_fuse) model->fuse();
         for (const std::string &b : split(FLAGS_batches)) {
             const int batch = std::stoi(b);
             const double ours = images_per_second(*model, batch);

@@ -32,6 +32,8 @@ class DenseBlock : public Sequential {
         for (const ModulePtr &layer : children()) features.push_back(layer->forward(concat(features, device), device));
         return concat(features, device);
     }
+    // The block's output is a concatenation, not its last convolution's output.
+    bool absorb(Module &) override { return false; }
 };
 
 }  // namespace

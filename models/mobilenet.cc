@@ -35,6 +35,8 @@ class InvertedResidual : public Sequential {
         const Tensor y = Sequential::forward(x, device);
         return residual_ ? antialiased::add(x, y, Activation::kNone, device) : y;
     }
+    // With the residual, the block's output is a sum, not its last stage's output.
+    bool absorb(Module &next) override { return !residual_ && Sequential::absorb(next); }
 
   private:
     bool residual_;

@@ -50,6 +50,10 @@ class Block : public Module {
         for (auto &bn : bns_) bn->prepare();
         downsample_.prepare();
     }
+    void fuse() override {
+        for (size_t i = 0; i < convs_.size(); i++) convs_[i].second->absorb(*bns_[i]);
+        downsample_.fuse();
+    }
 
   protected:
     // conv_i then bn_i (ReLU after all but the last).

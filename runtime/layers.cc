@@ -74,8 +74,10 @@ void Conv2d::prepare() {
     const int in_group = in_ / options_.groups, k = kernel_;
     weights_ = Halide::Runtime::Buffer<float>(out_, in_group, k, k);
     std::vector<float> bias(out_, 0.0f);
+    const std::vector<float> scales = batch_norm_ ? batch_norm_->scale() : std::vector<float>(out_, 1.0f);
+    const std::vector<float> shifts = batch_norm_ ? batch_norm_->shift() : std::vector<float>(out_, 0.0f);
     for (int co = 0; co < out_; co++) {
-        const float scale = fused_scale_.empty() ? 1.0f : fused_scale_[co];
+        const float scale = scales[co];
         for (int ci = 0; ci < in_group; ci++) {
             for (int ky = 0; ky < k; ky++) {
                 for (int kx = 0; kx < k; kx++) {
@@ -83,17 +85,28 @@ void Conv2d::prepare() {
                 }
             }
         }
-        bias[co] = (options_.bias ? bias_[co] : 0.0f) * scale + (fused_shift_.empty() ? 0.0f : fused_shift_[co]);
+        bias[co] = (options_.bias ? bias_[co] : 0.0f) * scale + shifts[co];
     }
     weights_.set_host_dirty();
     biases_ = vector_buffer(bias);
 }
 
-void Conv2d::fuse(const std::vector<float> &scale, const std::vector<float> &shift, Activation activation) {
-    fused_scale_ = scale;
-    fused_shift_ = shift;
-    activation_ = activation;
+bool Conv2d::absorb(Module &next) {
+    if (activation_ != Activation::kNone) return false;  // a batch norm cannot follow the activation
+    if (auto *bn = dynamic_cast<BatchNorm2d *>(&next)) {
+        if (batch_norm_ || bn->absorbed_by_ || bn->channels_ != out_) return false;
+        batch_norm_ = bn;
+        activation_ = bn->activation_;
+        bn->absorbed_by_ = this;
+    } else if (auto *relu = dynamic_cast<ReLU *>(&next)) {
+        if (relu->absorbed_) return false;
+        activation_ = relu->activation_;
+        relu->absorbed_ = true;
+    } else {
+        return false;
+    }
     prepare();
+    return true;
 }
 
 Tensor Conv2d::forward(const Tensor &input, const Device &device) const {
@@ -180,12 +193,23 @@ void BatchNorm2d::prepare() {
     shift_ = vector_buffer(shift());
 }
 
+bool BatchNorm2d::absorb(Module &next) {
+    if (absorbed_by_) return absorbed_by_->absorb(next);
+    auto *relu = dynamic_cast<ReLU *>(&next);
+    if (!relu || relu->absorbed_ || activation_ != Activation::kNone) return false;
+    activation_ = relu->activation_;
+    relu->absorbed_ = true;
+    return true;
+}
+
 Tensor BatchNorm2d::forward(const Tensor &input, const Device &device) const {
     check_channels("BatchNorm2d", input, channels_);
+    if (absorbed_by_) return input;
     return scale_shift(input, scale_, shift_, activation_, device);
 }
 
 Tensor ReLU::forward(const Tensor &input, const Device &device) const {
+    if (absorbed_) return input;
     Halide::Runtime::Buffer<float> ones = vector_buffer(std::vector<float>(input.shape().c, 1.0f));
     Halide::Runtime::Buffer<float> zeros = vector_buffer(std::vector<float>(input.shape().c, 0.0f));
     return scale_shift(input, ones, zeros, activation_, device);

@@ -25,20 +25,17 @@ class Conv2d : public Module {
     Tensor forward(const Tensor &input, const Device &device) const override;
     void state(const std::string &prefix, std::vector<StateEntry> *entries) override;
     void prepare() override;
-
-    // Folds a following inference batch norm (scale, shift per output channel) and activation into this
-    // convolution's stage: y = act(scale * conv(x) + shift).
-    void fuse(const std::vector<float> &scale, const std::vector<float> &shift, Activation activation);
-    int out_channels() const { return out_; }
+    // A following BatchNorm2d or ReLU: y = act(scale * conv(x) + shift) in this stage.
+    bool absorb(Module &next) override;
 
   protected:
     int in_, out_, kernel_;
     ConvOptions options_;
     std::vector<float> weight_, bias_;
-    // Halide layouts: weights (co, ci, kx, ky), bias (co); with any fused batch norm applied. Mutable: a GPU
-    // run keeps device copies in them.
+    // Halide layouts: weights (co, ci, kx, ky), bias (co); with any absorbed batch norm applied. Mutable: a
+    // GPU run keeps device copies in them.
     mutable Halide::Runtime::Buffer<float> weights_, biases_;
-    std::vector<float> fused_scale_, fused_shift_;
+    const class BatchNorm2d *batch_norm_ = nullptr;  // absorbed
     Activation activation_ = Activation::kNone;
 };
 
@@ -62,13 +59,17 @@ class BatchNorm2d : public Module {
     Tensor forward(const Tensor &input, const Device &device) const override;
     void state(const std::string &prefix, std::vector<StateEntry> *entries) override;
     void prepare() override;
+    // Forwards to the convolution that absorbed this batch norm; else takes a following ReLU's activation.
+    bool absorb(Module &next) override;
     // The per-channel scale and shift this inference batch norm applies.
     std::vector<float> scale() const;
     std::vector<float> shift() const;
 
   private:
+    friend class Conv2d;
     int channels_;
     Activation activation_;
+    Conv2d *absorbed_by_ = nullptr;  // then forward() passes its input through
     std::vector<float> weight_, bias_, mean_, var_;
     int64_t batches_tracked_ = 0;
     mutable Halide::Runtime::Buffer<float> scale_, shift_;
@@ -79,10 +80,12 @@ class ReLU : public Module {
   public:
     explicit ReLU(Activation activation = Activation::kRelu) : activation_(activation) {}
     Tensor forward(const Tensor &input, const Device &device) const override;
-    Activation activation() const { return activation_; }
 
   private:
+    friend class Conv2d;
+    friend class BatchNorm2d;
     Activation activation_;
+    bool absorbed_ = false;  // then forward() passes its input through
 };
 
 // nn.MaxPool2d(kernel, stride, padding).

@@ -48,6 +48,13 @@ void Sequential::prepare() {
     for (auto &child : children_) child.second->prepare();
 }
 
+void Sequential::fuse() {
+    for (size_t i = 0; i + 1 < children_.size(); i++) children_[i].second->absorb(*children_[i + 1].second);
+    for (auto &child : children_) child.second->fuse();
+}
+
+bool Sequential::absorb(Module &next) { return !children_.empty() && children_.back().second->absorb(next); }
+
 std::vector<StateEntry> state_entries(Module &module) {
     std::vector<StateEntry> entries;
     module.state("", &entries);

@@ -31,6 +31,12 @@ class Module {
     virtual void state(const std::string &prefix, std::vector<StateEntry> *entries) { (void)prefix, (void)entries; }
     // Called once the values are loaded: builds what forward() uses (layouts, folded constants).
     virtual void prepare() {}
+    // For inference: folds each batch norm (and activation) into the convolution before it, so they run as
+    // one stage. The state is unchanged; forward() gives the same values within float rounding.
+    virtual void fuse() {}
+    // Takes over what `next` (the module that runs right after this one) computes, when it can: a convolution
+    // absorbs a following batch norm or ReLU, which then pass their input through. Returns whether it did.
+    virtual bool absorb(Module &next) { return (void)next, false; }
 };
 using ModulePtr = std::shared_ptr<Module>;
 
@@ -47,6 +53,10 @@ class Sequential : public Module {
     Tensor forward(const Tensor &input, const Device &device) const override;
     void state(const std::string &prefix, std::vector<StateEntry> *entries) override;
     void prepare() override;
+    // Lets each child absorb the next (a Conv2d absorbs a BatchNorm2d and a ReLU), then fuses each child.
+    void fuse() override;
+    // The last child absorbs `next`.
+    bool absorb(Module &next) override;
 
   private:
     std::vector<std::pair<std::string, ModulePtr>> children_;

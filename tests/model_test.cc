@@ -40,14 +40,19 @@ TEST_P(ModelLogits, MatchPyTorch) {
     options.num_classes = 10;
     Model model = build_model(c.arch, options);
     load_weights(*model, dir + "/weights.pth");
-    const Tensor logits = model->forward(read_npy_tensor(dir + "/input.npy"), Device::cpu());
+    const Tensor input = read_npy_tensor(dir + "/input.npy");
     const NpyArray<float> expected = read_npy_float(dir + "/logits.npy");
-    ASSERT_EQ(logits.shape(), (Shape{2, 10, 1, 1}));
     float scale = 0;
     for (float v : expected.data) scale = std::max(scale, std::abs(v));
-    const std::vector<float> got = logits.to_nchw();
-    for (size_t i = 0; i < got.size(); i++) {
-        EXPECT_NEAR(got[i], expected.data[i], 1e-4f * std::max(scale, 1.0f)) << "logit " << i;
+    // The reference path (every layer its own stage), then with batch norms and ReLUs fused into convs.
+    for (const char *path : {"unfused", "fused"}) {
+        if (std::string(path) == "fused") model->fuse();
+        const Tensor logits = model->forward(input, Device::cpu());
+        ASSERT_EQ(logits.shape(), (Shape{2, 10, 1, 1}));
+        const std::vector<float> got = logits.to_nchw();
+        for (size_t i = 0; i < got.size(); i++) {
+            EXPECT_NEAR(got[i], expected.data[i], 1e-4f * std::max(scale, 1.0f)) << path << " logit " << i;
+        }
     }
 }
 
