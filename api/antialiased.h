@@ -1,0 +1,54 @@
+// The public C++ API: build any network of the zoo by name, load its PyTorch weights, classify.
+//
+//   #include "api/antialiased.h"
+//   antialiased::Classifier net("resnet50_lpf4", "resnet50_lpf4-994b528f.pth");
+//   for (auto [label, p] : net.classify("cat.jpg")) std::printf("%d %.3f\n", label, p);
+//
+// Architectures: alexnet, vgg11/13/16/19[_bn], resnet18/34/50/101/152, resnext50_32x4d, resnext101_32x8d,
+// wide_resnet50_2, wide_resnet101_2, densenet121/161/169/201, mobilenet_v2; "<name>_lpf<K>" is the
+// anti-aliased version with filter size K (1..7), "<name>_lpf" takes K from `filter_size`, "<name>" is the
+// torchvision baseline. Weights: .pth / .pth.tar files in either torch.save format, state_dict or training
+// checkpoint. Every failure throws antialiased::Error with a one-line message.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/zoo.h"
+#include "runtime/device.h"
+#include "runtime/error.h"
+#include "runtime/tensor.h"
+
+namespace antialiased {
+
+struct Prediction {
+    int label;          // class index
+    float probability;  // softmax
+};
+
+class Classifier {
+  public:
+    // `gpu` >= 0 runs on that CUDA GPU (Error if there is none).
+    Classifier(const std::string &arch, const std::string &weights, int num_classes = 1000, int filter_size = 4,
+               int gpu = -1);
+
+    int num_classes() const { return num_classes_; }
+    // Logits (N, num_classes), row-major, for a batch of normalized images (N, 3, H, W) in C order.
+    std::vector<float> logits(const float *images_nchw, int n, int height, int width) const;
+    // The same for a tensor; the result is (N, num_classes, 1, 1).
+    Tensor forward(const Tensor &images) const;
+    // The k most probable classes of a PNG or JPEG file, after the reference's validation transform (resize
+    // 256, center crop 224, ImageNet normalization).
+    std::vector<Prediction> classify(const std::string &image_path, int k = 5) const;
+
+  private:
+    Model model_;
+    Device device_;
+    int num_classes_;
+};
+
+// The k largest softmax probabilities of one row of logits, most probable first.
+std::vector<Prediction> top_k(const float *logits, int num_classes, int k);
+
+}  // namespace antialiased

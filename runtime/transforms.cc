@@ -1,0 +1,121 @@
+#include "runtime/transforms.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "runtime/error.h"
+
+namespace antialiased {
+namespace {
+
+// PIL's resampling along one axis: for each output sample, a triangle filter centred on it in input
+// coordinates, its support scaled by the shrink factor (so shrinking averages, not skips), weights
+// normalised; inputs are clamped at the borders by dropping the weights outside.
+struct AxisWeights {
+    std::vector<int> first;                  // first input index of each output sample
+    std::vector<std::vector<float>> weights;  // its weights
+};
+
+AxisWeights triangle_weights(int in_size, int out_size) {
+    const double scale = double(in_size) / out_size;
+    const double support = std::max(scale, 1.0);  // the bilinear filter's radius is 1 at scale 1
+    AxisWeights axis;
+    for (int i = 0; i < out_size; i++) {
+        const double center = (i + 0.5) * scale;
+        const int lo = std::max(0, int(std::floor(center - support + 0.5)));
+        const int hi = std::min(in_size, int(std::floor(center + support + 0.5)));
+        std::vector<float> w;
+        double total = 0;
+        for (int j = lo; j < hi; j++) {
+            const double t = std::max(0.0, 1.0 - std::abs((j + 0.5 - center) / support));
+            w.push_back(float(t));
+            total += t;
+        }
+        for (float &v : w) v = float(v / total);
+        axis.first.push_back(lo);
+        axis.weights.push_back(std::move(w));
+    }
+    return axis;
+}
+
+uint8_t to_byte(float v) { return uint8_t(std::clamp(std::lround(v), 0L, 255L)); }
+
+}  // namespace
+
+Image resize(const Image &image, int width, int height) {
+    if (width < 1 || height < 1) throw Error("resize to " + std::to_string(width) + "x" + std::to_string(height));
+    const AxisWeights wx = triangle_weights(image.width, width), wy = triangle_weights(image.height, height);
+    const int c = image.channels;
+    // Horizontal pass into floats, then vertical, as PIL does.
+    std::vector<float> rows(size_t(image.height) * width * c);
+    for (int y = 0; y < image.height; y++) {
+        for (int x = 0; x < width; x++) {
+            for (int ch = 0; ch < c; ch++) {
+                float sum = 0;
+                for (size_t k = 0; k < wx.weights[x].size(); k++) {
+                    sum += wx.weights[x][k] * image.pixels[(size_t(y) * image.width + wx.first[x] + k) * c + ch];
+                }
+                rows[(size_t(y) * width + x) * c + ch] = std::round(std::clamp(sum, 0.0f, 255.0f));
+            }
+        }
+    }
+    Image out{width, height, c, std::vector<uint8_t>(size_t(width) * height * c)};
+    for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+            for (int ch = 0; ch < c; ch++) {
+                float sum = 0;
+                for (size_t k = 0; k < wy.weights[y].size(); k++) {
+                    sum += wy.weights[y][k] * rows[((wy.first[y] + k) * width + x) * c + ch];
+                }
+                out.pixels[(size_t(y) * width + x) * c + ch] = to_byte(sum);
+            }
+        }
+    }
+    return out;
+}
+
+Image resize_shorter_side(const Image &image, int size) {
+    if (image.width <= image.height) {
+        return resize(image, size, int(int64_t(size) * image.height / image.width));
+    }
+    return resize(image, int(int64_t(size) * image.width / image.height), size);
+}
+
+Image crop(const Image &image, int left, int top, int width, int height) {
+    if (left < 0 || top < 0 || width < 1 || height < 1 || left + width > image.width || top + height > image.height) {
+        throw Error("crop " + std::to_string(width) + "x" + std::to_string(height) + " at (" + std::to_string(left) +
+                    ", " + std::to_string(top) + ") does not fit a " + std::to_string(image.width) + "x" +
+                    std::to_string(image.height) + " image");
+    }
+    Image out{width, height, image.channels, {}};
+    out.pixels.reserve(size_t(width) * height * image.channels);
+    for (int y = top; y < top + height; y++) {
+        const uint8_t *row = &image.pixels[(size_t(y) * image.width + left) * image.channels];
+        out.pixels.insert(out.pixels.end(), row, row + size_t(width) * image.channels);
+    }
+    return out;
+}
+
+Image center_crop(const Image &image, int size) {
+    // Python's round(), as torchvision uses: halves to even.
+    const int left = int(std::nearbyint((image.width - size) / 2.0)), top = int(std::nearbyint((image.height - size) / 2.0));
+    return crop(image, left, top, size, size);
+}
+
+Tensor normalize(const Image &image) {
+    if (image.channels != 3) throw Error("normalize: an RGB image, not " + std::to_string(image.channels) + " channels");
+    Tensor t = Tensor::uninitialized(Shape{1, 3, image.height, image.width});
+    float *data = t.data();
+    for (size_t i = 0; i < image.pixels.size(); i++) {
+        const int c = int(i % 3);
+        data[i] = (image.pixels[i] / 255.0f - kImageNetMean[c]) / kImageNetStd[c];
+    }
+    return t;
+}
+
+Tensor validation_transform(const Image &image, int resize_to, int crop_size) {
+    if (image.channels != 3) throw Error("validation_transform: an RGB image, read with ColorMode::kRgb");
+    return normalize(center_crop(resize_shorter_side(image, resize_to), crop_size));
+}
+
+}  // namespace antialiased

@@ -1,0 +1,80 @@
+// bazel run -c opt //tools:predict -- -a ARCH [-f K] --weights W.pth --input X.npy --output Y.npy
+//     [--classes N] [--gpu 0] [--labels LABELS.txt]
+//
+// Logits of any network of the zoo with PyTorch weights. X: float32 (N, 3, H, W), already normalized; Y:
+// float32 (N, classes). --input may also be a PNG/JPEG file: it then gets the reference's validation
+// transform (resize 256, center crop 224, normalize) and the top-5 classes are printed (with names from
+// --labels, one per line, if given).
+#include <gflags/gflags.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "api/antialiased.h"
+#include "runtime/image_io.h"
+#include "runtime/npy.h"
+#include "runtime/transforms.h"
+
+DEFINE_string(a, "", "architecture (short for --arch)");
+DEFINE_string(arch, "", "architecture, e.g. resnet50_lpf4, resnet50_lpf (with -f), resnet50");
+DEFINE_int32(f, 0, "filter size (short for --filter_size)");
+DEFINE_int32(filter_size, 4, "BlurPool filter size for 2019-style names (resnet50_lpf)");
+DEFINE_string(weights, "", "PyTorch checkpoint (.pth, .pth.tar)");
+DEFINE_string(input, "", "float32 .npy (N, 3, H, W), normalized; or a PNG/JPEG image");
+DEFINE_string(output, "", "where to write the logits, float32 .npy (N, classes)");
+DEFINE_int32(classes, 1000, "number of classes of the checkpoint");
+DEFINE_int32(gpu, -1, "GPU index (CUDA); -1 runs on the CPU");
+DEFINE_string(labels, "", "optional class names, one per line, for the top-5 of an image");
+
+namespace antialiased {
+namespace {
+
+void run() {
+    if (!FLAGS_a.empty() && !FLAGS_arch.empty() && FLAGS_a != FLAGS_arch) throw Error("-a and --arch disagree");
+    const std::string arch = FLAGS_arch.empty() ? FLAGS_a : FLAGS_arch;
+    if (arch.empty()) throw Error("-a/--arch is required");
+    if (FLAGS_weights.empty()) throw Error("--weights is required");
+    if (FLAGS_input.empty()) throw Error("--input is required");
+    const int filter_size = FLAGS_f ? FLAGS_f : FLAGS_filter_size;
+    const Classifier classifier(arch, FLAGS_weights, FLAGS_classes, filter_size, FLAGS_gpu);
+
+    const bool image = is_image_file(FLAGS_input);
+    if (!image && FLAGS_output.empty()) throw Error("--output is required for .npy input");
+    const Tensor input = image ? validation_transform(read_image(FLAGS_input, ColorMode::kRgb)) : read_npy_tensor(FLAGS_input);
+    const Tensor logits = classifier.forward(input);
+    const int n = logits.shape().n, classes = logits.shape().c;
+    if (!FLAGS_output.empty()) write_npy(FLAGS_output, {n, classes}, logits.data());
+    if (!image) {
+        std::printf("%s (%d images) -> %s (%d, %d)\n", FLAGS_input.c_str(), n, FLAGS_output.c_str(), n, classes);
+        return;
+    }
+    std::vector<std::string> names;
+    if (!FLAGS_labels.empty()) {
+        std::ifstream file(FLAGS_labels);
+        if (!file) throw Error(FLAGS_labels + ": cannot open");
+        for (std::string line; std::getline(file, line);) names.push_back(line);
+    }
+    for (const Prediction &p : top_k(logits.data(), classes, 5)) {
+        const std::string name = p.label < int(names.size()) ? "  " + names[p.label] : "";
+        std::printf("%5d  %.4f%s\n", p.label, p.probability, name.c_str());
+    }
+}
+
+}  // namespace
+}  // namespace antialiased
+
+int main(int argc, char **argv) {
+    gflags::SetUsageMessage("logits (or top-5 classes of an image) of an anti-aliased network");
+    gflags::ParseCommandLineFlags(&argc, &argv, true);
+    if (argc > 1) {
+        std::fprintf(stderr, "predict: unexpected argument '%s'\n", argv[1]);
+        return 2;
+    }
+    try {
+        antialiased::run();
+    } catch (const antialiased::Error &e) {
+        std::fprintf(stderr, "predict: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
