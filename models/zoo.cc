@@ -50,6 +50,11 @@ void load_weights(Module &model, const std::string &path) {
     load_state_dict(model, tensors, path);
 }
 
+void save_weights(Module &model, const std::string &path) {
+    CheckpointWriter writer;
+    writer.save(path, *state_dict_value(&writer, state_dict(model)));
+}
+
 Model build_model(const std::string &arch, ModelOptions options) {
     // "<base>_lpf<K>" (2021), "<base>_lpf" with options.filter_size (2019), or "<base>" (baseline).
     std::string base = arch;

@@ -28,6 +28,9 @@ std::vector<std::string> model_names();  // the base architecture names
 // Reads a checkpoint (either torch.save format, with or without the training wrapper and DataParallel
 // prefixes, DenseNet's old 'norm.1'-style keys renamed) into `model`, strictly (runtime/module.h).
 void load_weights(Module &model, const std::string &path);
+// Writes the model's state_dict (a zip-format .pth, atomically) under the reference's key names: PyTorch
+// loads it into the reference model with strict=True.
+void save_weights(Module &model, const std::string &path);
 
 // Per family (models/<family>.cc): nullptr for a name not of the family; anti_aliased = false builds the
 // torchvision baseline.

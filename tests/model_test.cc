@@ -72,6 +72,22 @@ INSTANTIATE_TEST_SUITE_P(
         return info.param.arch + "_" + std::to_string(info.param.filter_size) + "_" + info.param.format;
     });
 
+// Weights we save load into the reference model with strict=True and give its logits.
+TEST(ModelZoo, SavedWeightsLoadIntoTheReferenceModel) {
+    const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/saved";
+    const std::string script = "/usr/bin/python3 tests/golden/antialiased_models.py ";
+    for (const std::string arch : {"resnet18_lpf3", "densenet121_lpf2", "mobilenet_v2_lpf4"}) {
+        SCOPED_TRACE(arch);
+        ASSERT_EQ(std::system(("mkdir -p " + dir + " && " + script + arch + " " + dir + " 3 zip 64").c_str()), 0);
+        ModelOptions options;
+        options.num_classes = 10;
+        Model model = build_model(arch, options);
+        load_weights(*model, dir + "/weights.pth");
+        save_weights(*model, dir + "/ours.pth");
+        EXPECT_EQ(std::system((script + "check " + arch + " " + dir + "/ours.pth 3 " + dir).c_str()), 0);
+    }
+}
+
 TEST(ModelZoo, UnknownArchitecturesListTheValidOnes) {
     try {
         build_model("resnet51_lpf4");
