@@ -13,27 +13,14 @@
 #include "runtime/file_io.h"
 #include "runtime/image_io.h"
 #include "runtime/npy.h"
+#include "tests/tool_run.h"
 
 namespace antialiased {
 namespace {
 
 std::string temp_path(const std::string &name) { return std::string(std::getenv("TEST_TMPDIR")) + "/" + name; }
 
-struct ToolRun {
-    int exit_code;
-    std::string output;  // stdout and stderr
-};
-
-ToolRun run_tool(const std::string &arguments) {
-    const std::string command = "tools/blurpool " + arguments + " 2>&1";
-    std::FILE *pipe = popen(command.c_str(), "r");
-    ToolRun run{-1, ""};
-    char buffer[4096];
-    for (size_t n; (n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0;) run.output.append(buffer, n);
-    const int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
-}
+ToolRun blurpool(const std::string &arguments) { return run_tool("tools/blurpool " + arguments); }
 
 std::vector<float> random_values(size_t count, unsigned seed) {
     std::mt19937 rng(seed);
@@ -54,7 +41,7 @@ TEST(BlurPoolTool, NpyForwardAndGradientEqualTheLayer) {
     const std::vector<float> grad = random_values(out_shape.elements(), 2);
     write_npy(g, {out_shape.n, out_shape.c, out_shape.h, out_shape.w}, grad.data());
 
-    const ToolRun run = run_tool("--input " + in + " --output " + out + " --filt_size 5 --stride 3 --pad_type repl"
+    const ToolRun run = blurpool("--input " + in + " --output " + out + " --filt_size 5 --stride 3 --pad_type repl"
                              " --pad_off 1 --grad_output " + g + " --grad_input " + gi);
     ASSERT_EQ(run.exit_code, 0) << run.output;
     const Tensor input = Tensor::from_nchw(x.data(), shape);
@@ -67,7 +54,7 @@ TEST(BlurPoolTool, RankThreeArraysAreOneDimensionalSignals) {
     const std::string in = temp_path("in1.npy"), out = temp_path("out1.npy");
     const std::vector<float> x = random_values(3 * 4 * 10, 3);
     write_npy(in, {3, 4, 10}, x.data());
-    const ToolRun run = run_tool("--input " + in + " --output " + out + " --filt_size 3");
+    const ToolRun run = blurpool("--input " + in + " --output " + out + " --filt_size 3");
     ASSERT_EQ(run.exit_code, 0) << run.output;
     const NpyArray<float> y = read_npy_float(out);
     EXPECT_EQ(y.shape, (std::vector<int64_t>{3, 4, 5}));
@@ -88,7 +75,7 @@ TEST(BlurPoolTool, ImagesComeOutBlurredAndLessAliasedThanNaiveSubsampling) {
     const std::string in = temp_path("plate.png"), out = temp_path("plate_blur.png"),
                       naive = temp_path("plate_naive.png");
     write_image(in, plate);
-    const ToolRun run = run_tool("--input " + in + " --output " + out + " --naive_output " + naive);
+    const ToolRun run = blurpool("--input " + in + " --output " + out + " --naive_output " + naive);
     ASSERT_EQ(run.exit_code, 0) << run.output;
     const Image blurred = read_image(out), subsampled = read_image(naive);
     ASSERT_EQ(blurred.width, size / 2);
@@ -130,28 +117,28 @@ TEST(BlurPoolTool, BadInputIsAOneLineErrorAndANonZeroExit) {
         {io + " --bogus 1", "unknown command line flag 'bogus'"},
     };
     for (const auto &c : cases) {
-        const ToolRun run = run_tool(c.arguments);
+        const ToolRun run = blurpool(c.arguments);
         EXPECT_NE(run.exit_code, 0) << c.arguments;
         EXPECT_NE(run.output.find(c.message), std::string::npos) << c.arguments << "\n" << run.output;
     }
     write_file_atomically(in, "not an array");
-    ToolRun run = run_tool(io);
+    ToolRun run = blurpool(io);
     EXPECT_EQ(run.exit_code, 1);
     EXPECT_EQ(run.output, "blurpool: " + in + ": not a .npy file (no \\x93NUMPY magic)\n");
 
     const std::vector<int64_t> labels = {1, 2};
     write_npy(in, {2}, labels.data());
-    run = run_tool(io);
+    run = blurpool(io);
     EXPECT_EQ(run.output, "blurpool: " + in + ": dtype '<i8', expected '<f4' (float32)\n");
 
     write_npy(in, {2, 6, 6}, x.data());  // rank 3 is 1-D; rank 2 is an error
     write_npy(in, {12, 6}, x.data());
-    run = run_tool(io);
+    run = blurpool(io);
     EXPECT_EQ(run.output, "blurpool: " + in + ": array of rank 2, expected (N, C, H, W) or (N, C, L)\n");
 
     if (!cuda_available()) {
         write_npy(in, {1, 2, 6, 6}, x.data());
-        run = run_tool(io + " --gpu 0");
+        run = blurpool(io + " --gpu 0");
         EXPECT_EQ(run.exit_code, 1);
         EXPECT_EQ(run.output.rfind("blurpool: GPU 0 requested but no usable CUDA GPU (", 0), 0u) << run.output;
     }
