@@ -16,6 +16,7 @@
 #include "runtime/error.h"
 #include "runtime/image_io.h"
 #include "runtime/npy.h"
+#include "tools/tool_main.h"
 
 DEFINE_string(input, "", "input: float32 .npy (N,C,H,W) or (N,C,L), or a PNG/JPEG image");
 DEFINE_string(output, "", "output: .npy for .npy input, an image (.png, .jpg) for image input");
@@ -79,17 +80,6 @@ void run() {
 }  // namespace antialiased
 
 int main(int argc, char **argv) {
-    gflags::SetUsageMessage("anti-aliased downsampling (BlurPool) of a .npy array or a PNG/JPEG image");
-    gflags::ParseCommandLineFlags(&argc, &argv, true);  // unknown flags: an error and exit 1
-    if (argc > 1) {
-        std::fprintf(stderr, "blurpool: unexpected argument '%s'\n", argv[1]);
-        return 2;
-    }
-    try {
-        antialiased::run();
-    } catch (const antialiased::Error &e) {
-        std::fprintf(stderr, "blurpool: %s\n", e.what());
-        return 1;
-    }
-    return 0;
+    return antialiased::tool_main("blurpool", "anti-aliased downsampling (BlurPool) of a .npy array or a PNG/JPEG image",
+                                  argc, argv, antialiased::run);
 }

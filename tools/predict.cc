@@ -13,6 +13,7 @@
 #include "api/antialiased.h"
 #include "runtime/image_io.h"
 #include "runtime/npy.h"
+#include "tools/tool_main.h"
 #include "runtime/transforms.h"
 
 DEFINE_string(a, "", "architecture (short for --arch)");
@@ -64,17 +65,6 @@ void run() {
 }  // namespace antialiased
 
 int main(int argc, char **argv) {
-    gflags::SetUsageMessage("logits (or top-5 classes of an image) of an anti-aliased network");
-    gflags::ParseCommandLineFlags(&argc, &argv, true);
-    if (argc > 1) {
-        std::fprintf(stderr, "predict: unexpected argument '%s'\n", argv[1]);
-        return 2;
-    }
-    try {
-        antialiased::run();
-    } catch (const antialiased::Error &e) {
-        std::fprintf(stderr, "predict: %s\n", e.what());
-        return 1;
-    }
-    return 0;
+    return antialiased::tool_main("predict", "logits (or top-5 classes of an image) of an anti-aliased network", argc,
+                                  argv, antialiased::run);
 }
