@@ -1,5 +1,7 @@
 // Whole-network inference: images/s of our models at batch sizes 1 and 16 (224 px), with the weights that
-// models_torch.py wrote and timed in PyTorch in the same run (run_models.sh), and the ratio.
+// models_torch.py wrote and timed in PyTorch in the same run (run_models.sh), and the ratios. PyTorch runs
+// twice: as installed (torch), and with glibc keeping freed memory (torch'), which spares it the page faults
+// of its fresh activations at batch 16.
 #include <gflags/gflags.h>
 
 #include <algorithm>
@@ -15,6 +17,7 @@
 DEFINE_string(archs, "resnet50_lpf4,densenet121_lpf4,mobilenet_v2_lpf4", "comma-separated architectures");
 DEFINE_string(weights_dir, "", "folder with <arch>.pth written by models_torch.py");
 DEFINE_string(torch, "", "PyTorch's results: lines 'arch batch images_per_second'");
+DEFINE_string(torch_reuse, "", "the same, PyTorch run with glibc keeping freed memory");
 DEFINE_string(batches, "1,16", "batch sizes");
 DEFINE_int32(size, 224, "image height and width");
 DEFINE_double(seconds, 5, "time per measurement (at least 2 runs)");
@@ -55,12 +58,18 @@ double images_per_second(const Module &model, int batch) {
 int main(int argc, char **argv) {
     using namespace antialiased;
     gflags::ParseCommandLineFlags(&argc, &argv, true);
-    std::map<std::pair<std::string, int>, double> torch;
-    std::ifstream torch_file(FLAGS_torch);
-    std::string arch;
-    for (int batch; torch_file >> arch >> batch;) torch_file >> torch[{arch, batch}];
+    using Results = std::map<std::pair<std::string, int>, double>;  // (arch, batch) -> images/s
+    auto read_results = [](const std::string &path) {
+        Results results;
+        std::ifstream file(path);
+        std::string arch;
+        for (int batch; file >> arch >> batch;) file >> results[{arch, batch}];
+        return results;
+    };
+    Results torch = read_results(FLAGS_torch), torch_reuse = read_results(FLAGS_torch_reuse);
 
-    std::printf("%-20s %5s | %10s %10s %7s\n", "model", "batch", "ours img/s", "torch", "ratio");
+    std::printf("%-20s %5s | %10s %8s %8s | %8s %8s\n", "model", "batch", "ours img/s", "torch", "torch'",
+                "/torch", "/torch'");
     for (const std::string &name : split(FLAGS_archs)) {
         Model model = build_model(name);
         load_weights(*model, FLAGS_weights_dir + "/" + name + ".pth");
@@ -68,8 +77,9 @@ int main(int argc, char **argv) {
         for (const std::string &b : split(FLAGS_batches)) {
             const int batch = std::stoi(b);
             const double ours = images_per_second(*model, batch);
-            const double theirs = torch.count({name, batch}) ? torch[{name, batch}] : 0;
-            std::printf("%-20s %5d | %10.2f %10.2f %6.2fx\n", name.c_str(), batch, ours, theirs, ours / theirs);
+            const double theirs = torch[{name, batch}], reuse = torch_reuse[{name, batch}];
+            std::printf("%-20s %5d | %10.2f %8.2f %8.2f | %7.2fx %7.2fx\n", name.c_str(), batch, ours, theirs, reuse,
+                        ours / theirs, ours / reuse);
             std::fflush(stdout);
         }
     }
