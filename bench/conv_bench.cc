@@ -1,0 +1,101 @@
+// How close the convolutions get to this CPU's peak: the peak FLOP rate measured with a small FMA kernel (as
+// many independent vector FMAs as registers allow, on every core), then the Conv2d stage on ResNet-50's 3x3
+// layers (batch 16, stride 1, pad 1) in GFLOP/s (2 per multiply-add) and as a share of that peak.
+#include <gflags/gflags.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include "runtime/layers.h"
+
+DEFINE_int32(batch, 16, "N");
+DEFINE_double(seconds, 2, "time per measurement");
+
+namespace antialiased {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// 12 independent accumulators: enough FMAs in flight to cover the FMA latency on any x86 core. The empty
+// asm keeps every accumulator live in its register each iteration, so the compiler can neither drop nor
+// merge them.
+#define FMA_STEP(v) v = v * b + a
+#define FMA_KERNEL(name, isa, lanes, constraint)                                                  \
+    __attribute__((target(isa))) float name(long iterations) {                                          \
+        typedef float vec __attribute__((vector_size(lanes * 4)));                                           \
+        vec a, b, x0 = {}, x1 = {}, x2 = {}, x3 = {}, x4 = {}, x5 = {}, x6 = {}, x7 = {}, x8 = {}, x9 = {}, \
+                  x10 = {}, x11 = {};                                                                        \
+        for (int i = 0; i < lanes; i++) a[i] = 1e-7f * i, b[i] = 0.999999f;                                 \
+        for (long it = 0; it < iterations; it++) {                                                          \
+            FMA_STEP(x0), FMA_STEP(x1), FMA_STEP(x2), FMA_STEP(x3), FMA_STEP(x4), FMA_STEP(x5);             \
+            FMA_STEP(x6), FMA_STEP(x7), FMA_STEP(x8), FMA_STEP(x9), FMA_STEP(x10), FMA_STEP(x11);           \
+            asm volatile("" : "+" constraint(x0), "+" constraint(x1), "+" constraint(x2), "+" constraint(x3), \
+                         "+" constraint(x4), "+" constraint(x5), "+" constraint(x6), "+" constraint(x7),     \
+                         "+" constraint(x8), "+" constraint(x9), "+" constraint(x10), "+" constraint(x11));  \
+        }                                                                                                    \
+        return (x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11)[0];                            \
+    }
+FMA_KERNEL(fma_kernel_avx512, "avx512f", 16, "v")
+FMA_KERNEL(fma_kernel_avx2, "avx2,fma", 8, "x")
+#undef FMA_KERNEL
+#undef FMA_STEP
+
+// GFLOP/s of the FMA kernel on every hardware thread at once.
+double peak_gflops() {
+    const bool avx512 = __builtin_cpu_supports("avx512f");
+    const double flops_per_iteration = 12 * (avx512 ? 16 : 8) * 2;
+    const long iterations = 200'000'000;
+    const int threads = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::thread> workers;
+    const auto start = std::chrono::steady_clock::now();
+    for (int t = 0; t < threads; t++) {
+        workers.emplace_back([=] { avx512 ? fma_kernel_avx512(iterations) : fma_kernel_avx2(iterations); });
+    }
+    for (std::thread &w : workers) w.join();
+    return threads * iterations * flops_per_iteration / seconds_since(start) / 1e9;
+}
+
+double conv_seconds(const Conv2d &conv, const Tensor &x) {
+    conv.forward(x, Device::cpu());
+    double best = 1e30, total = 0;
+    for (int runs = 0; runs < 2 || total < FLAGS_seconds; runs++) {
+        const auto start = std::chrono::steady_clock::now();
+        conv.forward(x, Device::cpu());
+        const double s = seconds_since(start);
+        best = std::min(best, s), total += s;
+    }
+    return best;
+}
+
+}  // namespace
+}  // namespace antialiased
+
+int main(int argc, char **argv) {
+    using namespace antialiased;
+    gflags::ParseCommandLineFlags(&argc, &argv, true);
+    const double peak = peak_gflops();
+    std::printf("peak (FMA kernel, %u threads, %s): %.1f GFLOP/s\n", std::thread::hardware_concurrency(),
+                __builtin_cpu_supports("avx512f") ? "AVX-512" : "AVX2", peak);
+    std::printf("%6s %5s | %9s %9s %7s\n", "C", "px", "ms", "GFLOP/s", "of peak");
+    double flops_total = 0, seconds_total = 0;
+    for (auto [c, px] : {std::pair{64, 56}, {128, 28}, {256, 14}, {512, 7}, {128, 56}, {256, 28}, {512, 14}}) {
+        Conv2d conv(c, c, 3, ConvOptions{1, 1, 1, 1, false});
+        std::vector<StateEntry> entries;
+        conv.state("", &entries);
+        for (float &w : *entries[0].values) w = 0.01f;
+        conv.prepare();
+        const Tensor x(Shape{FLAGS_batch, c, px, px});
+        const double s = conv_seconds(conv, x);
+        const double flops = 2.0 * FLAGS_batch * px * px * c * c * 9;
+        flops_total += flops, seconds_total += s;
+        std::printf("%6d %5d | %9.2f %9.1f %6.0f%%\n", c, px, s * 1e3, flops / s / 1e9, 100 * flops / s / 1e9 / peak);
+    }
+    std::printf("%12s | %9.2f %9.1f %6.0f%%\n", "all", seconds_total * 1e3, flops_total / seconds_total / 1e9,
+                100 * flops_total / seconds_total / 1e9 / peak);
+    return 0;
+}
