@@ -67,7 +67,14 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"vgg11_bn_lpf3", 3, "zip"}, Case{"vgg13_lpf2", 2, "legacy"},
                       Case{"densenet121_lpf4", 4, "legacy"}, Case{"densenet121", 4, "zip"},
                       Case{"mobilenet_v2_lpf4", 4, "zip"}, Case{"mobilenet_v2_lpf5", 5, "legacy"},
-                      Case{"mobilenet_v2", 4, "zip"}),
+                      Case{"mobilenet_v2", 4, "zip"},
+                      // The rest of the zoo, one filter size each.
+                      Case{"resnet101_lpf3", 3, "legacy"}, Case{"resnet152_lpf2", 2, "zip"},
+                      Case{"resnext101_32x8d_lpf4", 4, "zip"}, Case{"wide_resnet101_2_lpf3", 3, "legacy"},
+                      Case{"resnet34", 4, "legacy"}, Case{"vgg11_lpf5", 5, "zip"}, Case{"vgg13_bn_lpf4", 4, "zip"},
+                      Case{"vgg16_lpf4", 4, "legacy"}, Case{"vgg16_bn_lpf2", 2, "zip"}, Case{"vgg19_lpf3", 3, "zip"},
+                      Case{"vgg19_bn_lpf4", 4, "legacy"}, Case{"vgg16", 4, "zip"}, Case{"densenet161_lpf3", 3, "zip"},
+                      Case{"densenet169_lpf2", 2, "legacy"}, Case{"densenet201_lpf5", 5, "zip"}),
     [](const ::testing::TestParamInfo<Case> &info) {
         return info.param.arch + "_" + std::to_string(info.param.filter_size) + "_" + info.param.format;
     });
