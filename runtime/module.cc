@@ -67,6 +67,8 @@ void load_state_dict(Module &module, const std::vector<std::pair<std::string, Ar
     for (const auto &[name, array] : tensors) file[name] = &array;
     for (StateEntry &entry : state_entries(module)) {
         const auto it = file.find(entry.name);
+        // Checkpoints from before PyTorch 0.4.1 have no batch-norm counters; PyTorch then starts them at 0 too.
+        if (it == file.end() && entry.count) continue;
         if (it == file.end()) throw Error(source + ": missing key " + entry.name + " " + shape_str(entry.shape));
         const Array &array = *it->second;
         if (array.shape != entry.shape) {

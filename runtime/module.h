@@ -65,8 +65,9 @@ class Sequential : public Module {
 // All of `module`'s state_dict entries, in definition order.
 std::vector<StateEntry> state_entries(Module &module);
 
-// Loads a state_dict strictly: every entry of the module must be in `tensors` with its shape, and nothing
-// else may be; fixed buffers must hold their fixed values. Errors name the key and `source`.
+// Loads a state_dict strictly: every entry of the module must be in `tensors` with its shape (but batch norms'
+// num_batches_tracked, which old checkpoints lack, as PyTorch allows), and nothing else may be; fixed buffers
+// must hold their fixed values. Errors name the key and `source`.
 void load_state_dict(Module &module, const std::vector<std::pair<std::string, Array>> &tensors,
                      const std::string &source);
 

@@ -95,6 +95,23 @@ TEST(ModelZoo, SavedWeightsLoadIntoTheReferenceModel) {
     }
 }
 
+// 2019-era DenseNet training checkpoints: wrapped, 'module.'-prefixed, 'denselayer1.norm.1.weight' keys.
+TEST(ModelZoo, LoadsOldDenseNetCheckpoints) {
+    const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/old_densenet";
+    const std::string script = "/usr/bin/python3 tests/golden/antialiased_models.py ";
+    ASSERT_EQ(std::system(("mkdir -p " + dir + " && " + script + "densenet121_lpf3 " + dir + " 3 zip 64 && " + script +
+                           "old_keys " + dir + "/weights.pth " + dir + "/old.pth.tar")
+                              .c_str()),
+              0);
+    ModelOptions options;
+    options.num_classes = 10;
+    Model model = build_model("densenet121_lpf3", options);
+    load_weights(*model, dir + "/old.pth.tar");
+    const std::vector<float> logits = model->forward(read_npy_tensor(dir + "/input.npy"), Device::cpu()).to_nchw();
+    const std::vector<float> expected = read_npy_float(dir + "/logits.npy").data;
+    for (size_t i = 0; i < logits.size(); i++) EXPECT_NEAR(logits[i], expected[i], 1e-4f) << i;
+}
+
 TEST(ModelZoo, UnknownArchitecturesListTheValidOnes) {
     try {
         build_model("resnet51_lpf4");

@@ -248,5 +248,17 @@ def check():
     print(f'the reference {arch} loaded {weights} with strict=True; logits equal')
 
 
+def old_keys():
+    """antialiased_models.py old_keys IN OUT: IN's state_dict as an old DenseNet training checkpoint:
+    {'state_dict': ...} with DataParallel's 'module.' prefix, 'denselayerN.norm.1'-style keys, and no
+    batch-norm 'num_batches_tracked' (which PyTorch < 0.4.1 did not save)."""
+    import re
+    state = torch.load(sys.argv[2])
+    renamed = {'module.' + re.sub(r'(denselayer\d+\.(?:norm|relu|conv))([12])\.', r'\1.\2.', k): v
+               for k, v in state.items() if not k.endswith('num_batches_tracked')}
+    torch.save({'epoch': 90, 'arch': 'densenet121_lpf', 'state_dict': renamed}, sys.argv[3],
+               _use_new_zipfile_serialization=False)
+
+
 if __name__ == '__main__':
-    check() if sys.argv[1] == 'check' else main()
+    {'check': check, 'old_keys': old_keys}.get(sys.argv[1], main)()
