@@ -36,9 +36,61 @@ class BlurPoolGeneratorBase : public Generator<T> {
     Input<int> pad_off_y{"pad_off_y", 0, 0, kNoLimit};
 
   protected:
-    BlurPoolAlgorithm algorithm(Func input_func) {
-        return BlurPoolAlgorithm(input_func, input.dim(1).extent(), input.dim(2).extent(), filt_x, filt_y,
-                                 stride_x, stride_y, pad_type, pad_off_x, pad_off_y);
+    // BlurPool of `source`, a width x height map (by default the input itself).
+    BlurPoolAlgorithm algorithm(Func source, Expr width = Expr(), Expr height = Expr()) {
+        return BlurPoolAlgorithm(source, width.defined() ? width : input.dim(1).extent(),
+                                 height.defined() ? height : input.dim(2).extent(), filt_x, filt_y, stride_x, stride_y,
+                                 pad_type, pad_off_x, pad_off_y);
+    }
+
+    // The forward schedules. `source`, if defined, is a stage that produces the blurred map (a max pool):
+    // it is computed per block of output rows on the CPU, per thread on the GPU.
+    void schedule_forward(Func output, BlurPoolAlgorithm &blur, Func source) {
+        Var c = output.args()[0], x = output.args()[1], y = output.args()[2], n = output.args()[3];
+        if (this->get_target().has_gpu_feature()) {
+            // One thread per output value, 32 channels x 4 columns a block; each thread blurs its own
+            // filt_x columns vertically in registers (filt_x * filt_y taps, as the reference's direct 2-D filter).
+            Var ci("ci"), xi("xi"), yn("yn");
+            output.fuse(y, n, yn)
+                .gpu_tile(c, x, ci, xi, kGpuWarp, 4, TailStrategy::GuardWithIf)
+                .gpu_blocks(yn);
+            blur.output.compute_at(output, xi);
+            blur.output.update().unroll(blur.rx.x, kMaxFilterSize, TailStrategy::GuardWithIf);
+            blur.blur_y.compute_at(output, xi);
+            blur.blur_y.update().reorder(blur.ry.x, blur.x).unroll(blur.ry.x, kMaxFilterSize, TailStrategy::GuardWithIf);
+            if (source.defined()) source.compute_at(output, xi);
+            return;
+        }
+        const int vector = this->template natural_vector_size<float>();
+        // Blocks of 8 output rows in parallel (a core keeps the input rows that neighbouring output rows
+        // share in its own L2: 10% faster than single rows); each row computes the one row of the vertical
+        // blur it needs (rows of blur_y are not shared between output rows, so nothing is recomputed) from
+        // filt_y input rows (<= 7 x 112 px x 64 ch x 4 B = 200 KB). Channel vectors innermost; 4 output
+        // columns (4 accumulators + 1 input vector) per tile keep the taps' loads independent.
+        Var xo("xo"), yo("yo"), yn("yn");
+        output.split(y, yo, y, 8, TailStrategy::GuardWithIf).fuse(yo, n, yn).parallel(yn)
+            .split(x, xo, x, 4, TailStrategy::GuardWithIf)
+            .vectorize(c, vector, TailStrategy::GuardWithIf);
+        blur.output.compute_at(output, xo)
+            .vectorize(blur.c, vector, TailStrategy::GuardWithIf);
+        blur.output.update().reorder(blur.c, blur.x, blur.rx.x).unroll(blur.x)
+            .vectorize(blur.c, vector, TailStrategy::GuardWithIf);
+        blur.blur_y.compute_at(output, y)
+            .vectorize(blur.c, vector, TailStrategy::GuardWithIf);
+        blur.blur_y.update().reorder(blur.c, blur.ry.x, blur.x)
+            .vectorize(blur.c, vector, TailStrategy::GuardWithIf);
+        // The filter sizes the paper trains with, taps unrolled: the accumulators then stay in registers
+        // (filter 4: 20% faster at 112 px, measured). Other sizes run the same loops, not unrolled.
+        for (int k : {2, 3, 4, 5}) {
+            blur.blur_y.update().specialize(filt_y == k).unroll(blur.ry.x);
+            blur.output.update().specialize(filt_x == k).unroll(blur.rx.x);
+        }
+        if (source.defined()) {
+            // The block's rows of the source (2 x 8 + filt_y of them), once each.
+            Var sc = source.args()[0];
+            source.compute_at(output, yn).vectorize(sc, vector, TailStrategy::GuardWithIf);
+            source.update().vectorize(sc, vector, TailStrategy::GuardWithIf);
+        }
     }
 
     // All buffers start at 0; the estimates are ResNet-50's first BlurPool (N=16, C=64, 112 -> 56 px).
@@ -74,43 +126,41 @@ class BlurPoolForward : public BlurPoolGeneratorBase<BlurPoolForward> {
         constrain(input, 112, 112);
         constrain(output, 56, 56);
         constrain_parameters();
-        if (get_target().has_gpu_feature()) {
-            // One thread per output value, 32 channels x 4 columns a block; each thread blurs its own
-            // filt_x columns vertically in registers (filt_x * filt_y taps, as the reference's direct 2-D filter).
-            Var ci("ci"), xi("xi"), yn("yn");
-            output.fuse(y, n, yn)
-                .gpu_tile(c, x, ci, xi, kGpuWarp, 4, TailStrategy::GuardWithIf)
-                .gpu_blocks(yn);
-            blur.output.compute_at(output, xi);
-            blur.output.update().unroll(blur.rx.x, kMaxFilterSize, TailStrategy::GuardWithIf);
-            blur.blur_y.compute_at(output, xi);
-            blur.blur_y.update().reorder(blur.ry.x, blur.x).unroll(blur.ry.x, kMaxFilterSize, TailStrategy::GuardWithIf);
-        } else {
-            const int vector = natural_vector_size<float>();
-            // Blocks of 8 output rows in parallel (a core keeps the input rows that neighbouring output rows
-            // share in its own L2: 10% faster than single rows); each row computes the one row of the vertical
-            // blur it needs (rows of blur_y are not shared between output rows, so nothing is recomputed) from
-            // filt_y input rows (<= 7 x 112 px x 64 ch x 4 B = 200 KB). Channel vectors innermost; 4 output
-            // columns (4 accumulators + 1 input vector) per tile keep the taps' loads independent.
-            Var xo("xo"), yo("yo"), yn("yn");
-            output.split(y, yo, y, 8, TailStrategy::GuardWithIf).fuse(yo, n, yn).parallel(yn)
-                .split(x, xo, x, 4, TailStrategy::GuardWithIf)
-                .vectorize(c, vector, TailStrategy::GuardWithIf);
-            blur.output.compute_at(output, xo)
-                .vectorize(blur.c, vector, TailStrategy::GuardWithIf);
-            blur.output.update().reorder(blur.c, blur.x, blur.rx.x).unroll(blur.x)
-                .vectorize(blur.c, vector, TailStrategy::GuardWithIf);
-            blur.blur_y.compute_at(output, y)
-                .vectorize(blur.c, vector, TailStrategy::GuardWithIf);
-            blur.blur_y.update().reorder(blur.c, blur.ry.x, blur.x)
-                .vectorize(blur.c, vector, TailStrategy::GuardWithIf);
-            // The filter sizes the paper trains with, taps unrolled: the accumulators then stay in registers
-            // (filter 4: 20% faster at 112 px, measured). Other sizes run the same loops, not unrolled.
-            for (int k : {2, 3, 4, 5}) {
-                blur.blur_y.update().specialize(filt_y == k).unroll(blur.ry.x);
-                blur.output.update().specialize(filt_x == k).unroll(blur.rx.x);
-            }
-        }
+        schedule_forward(output, blur, Func());
+    }
+};
+
+// MaxPool2d(kernel, stride 1, padding) then BlurPool, the reference's "MaxBlurPool", as one stage: the
+// stride-1 max-pooled map (111 x 111 x 64 at ResNet's stem) never exists whole, only a block of its rows.
+class MaxBlurPoolForward : public BlurPoolGeneratorBase<MaxBlurPoolForward> {
+  public:
+    Input<int> max_kernel{"max_kernel", 2, 1, 64};
+    Input<int> max_pad{"max_pad", 0, 0, 32};
+    Output<Buffer<float>> output{"output", 4};
+
+    void generate() {
+        Var c("c"), x("x"), y("y"), n("n");
+        RDom m(0, max_kernel, 0, max_kernel, "m");
+
+        /* THE ALGORITHM */
+        // Padding never wins the max: outside the map is -infinity (on x and y only).
+        Func lowest = BoundaryConditions::constant_exterior(
+            input, Float(32).min(), {{Expr(), Expr()}, {0, input.dim(1).extent()}, {0, input.dim(2).extent()}, {Expr(), Expr()}});
+        Func maxpooled("maxpooled");
+        maxpooled(c, x, y, n) = Float(32).min();
+        maxpooled(c, x, y, n) = max(maxpooled(c, x, y, n), lowest(c, x + m.x - max_pad, y + m.y - max_pad, n));
+        const Expr width = input.dim(1).extent() + 2 * max_pad - max_kernel + 1;
+        const Expr height = input.dim(2).extent() + 2 * max_pad - max_kernel + 1;
+        BlurPoolAlgorithm blur = algorithm(maxpooled, width, height);
+        output(c, x, y, n) = blur.output(c, x, y, n);
+
+        /* THE SCHEDULE */
+        constrain(input, 112, 112);
+        constrain(output, 56, 56);
+        constrain_parameters();
+        max_kernel.set_estimate(2);
+        max_pad.set_estimate(0);
+        schedule_forward(output, blur, maxpooled);
     }
 };
 
@@ -198,4 +248,5 @@ class BlurPoolBackward : public BlurPoolGeneratorBase<BlurPoolBackward> {
 }  // namespace antialiased
 
 HALIDE_REGISTER_GENERATOR(antialiased::BlurPoolForward, blurpool_forward)
+HALIDE_REGISTER_GENERATOR(antialiased::MaxBlurPoolForward, max_blurpool_forward)
 HALIDE_REGISTER_GENERATOR(antialiased::BlurPoolBackward, blurpool_backward)

@@ -9,6 +9,8 @@
 #include "generators/avg_pool2d_cuda.h"
 #include "generators/conv2d_cpu.h"
 #include "generators/conv2d_cuda.h"
+#include "generators/max_blurpool_forward_cpu.h"
+#include "generators/max_blurpool_forward_cuda.h"
 #include "generators/max_pool2d_cpu.h"
 #include "generators/max_pool2d_cuda.h"
 #include "generators/scale_shift_cpu.h"
@@ -222,10 +224,28 @@ MaxPool2d::MaxPool2d(int kernel_size, int stride, int padding) : kernel_(kernel_
     }
 }
 
+bool MaxPool2d::absorb(Module &next) {
+    auto *blur = dynamic_cast<BlurPoolLayer *>(&next);
+    if (!blur || blur->absorbed_ || blur_ || stride_ != 1) return false;
+    blur_ = blur;
+    blur->absorbed_ = true;
+    return true;
+}
+
 Tensor MaxPool2d::forward(const Tensor &input, const Device &device) const {
     const Shape &s = input.shape();
-    Tensor output = Tensor::uninitialized(Shape{s.n, s.c, window_output("MaxPool2d", s.h, kernel_, stride_, padding_),
-                                                window_output("MaxPool2d", s.w, kernel_, stride_, padding_)});
+    const Shape pooled{s.n, s.c, window_output("MaxPool2d", s.h, kernel_, stride_, padding_),
+                       window_output("MaxPool2d", s.w, kernel_, stride_, padding_)};
+    if (blur_) {
+        const BlurPool &b = blur_->blurpool_;
+        Tensor output = Tensor::uninitialized(b.output_shape(pooled));
+        auto pipeline = device.is_cuda() ? max_blurpool_forward_cuda : max_blurpool_forward_cpu;
+        check_halide(pipeline(input.raw(), b.x().filt_size, b.y().filt_size, b.x().stride, b.y().stride,
+                              int(b.pad_type()), b.x().pad_off, b.y().pad_off, kernel_, padding_, output.raw()),
+                     "MaxBlurPool on " + device.name());
+        return output;
+    }
+    Tensor output = Tensor::uninitialized(pooled);
     auto pipeline = device.is_cuda() ? max_pool2d_cuda : max_pool2d_cpu;
     check_halide(pipeline(input.raw(), kernel_, kernel_, stride_, stride_, padding_, padding_, output.raw()),
                  "MaxPool2d on " + device.name());
@@ -263,7 +283,9 @@ Tensor AvgPool2d::forward(const Tensor &input, const Device &device) const {
 BlurPoolLayer::BlurPoolLayer(int channels, int filt_size, int stride, PadType pad_type)
     : blurpool_(channels, pad_type, filt_size, stride), filt_(blurpool_.filter()) {}
 
-Tensor BlurPoolLayer::forward(const Tensor &input, const Device &device) const { return blurpool_.forward(input, device); }
+Tensor BlurPoolLayer::forward(const Tensor &input, const Device &device) const {
+    return absorbed_ ? input : blurpool_.forward(input, device);
+}
 
 void BlurPoolLayer::state(const std::string &prefix, std::vector<StateEntry> *entries) {
     StateEntry filt{prefix + "filt", {blurpool_.channels(), 1, blurpool_.y().filt_size, blurpool_.x().filt_size}};

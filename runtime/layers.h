@@ -88,14 +88,20 @@ class ReLU : public Module {
     bool absorbed_ = false;  // then forward() passes its input through
 };
 
+class BlurPoolLayer;
+
 // nn.MaxPool2d(kernel, stride, padding).
 class MaxPool2d : public Module {
   public:
     MaxPool2d(int kernel_size, int stride, int padding = 0);
     Tensor forward(const Tensor &input, const Device &device) const override;
+    // With stride 1, a following BlurPool: both run as one stage (the reference's MaxBlurPool), and the
+    // stride-1 map is never stored whole.
+    bool absorb(Module &next) override;
 
   private:
     int kernel_, stride_, padding_;
+    BlurPoolLayer *blur_ = nullptr;  // absorbed
 };
 
 // nn.AvgPool2d(kernel, stride, padding) with count_include_pad, or nn.AdaptiveAvgPool2d(output_size).
@@ -125,8 +131,10 @@ class BlurPoolLayer : public Module {
     void state(const std::string &prefix, std::vector<StateEntry> *entries) override;
 
   private:
+    friend class MaxPool2d;
     BlurPool blurpool_;
     std::vector<float> filt_;
+    bool absorbed_ = false;  // by the max pool before it; then forward() passes its input through
 };
 
 // Elementwise act(a + b): the residual connection.

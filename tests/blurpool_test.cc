@@ -9,6 +9,7 @@
 
 #include "runtime/blurpool.h"
 #include "runtime/error.h"
+#include "runtime/layers.h"
 #include "runtime/npy.h"
 
 namespace antialiased {
@@ -232,6 +233,39 @@ TEST(BlurPool, RejectsInputsThatDoNotFit) {
     // Replicate and zero handle the same tiny map.
     EXPECT_EQ(BlurPool(4, PadType::kZero, 4, 2).forward(Tensor(Shape{1, 4, 2, 8})).shape(), (Shape{1, 4, 1, 4}));
     EXPECT_THROW(layer.backward(Tensor(Shape{1, 4, 8, 8}), Tensor(Shape{1, 4, 4, 5})), Error);  // grad shape
+}
+
+// MaxPool(k, stride 1, pad) + BlurPool fused into one stage equals the two layers run one after the other.
+TEST(MaxBlurPool, FusedEqualsMaxPoolThenBlurPool) {
+    const struct {
+        int kernel, pad, filt, stride;
+        PadType pad_type;
+        Shape shape;
+    } cases[] = {
+        {2, 0, 4, 2, PadType::kReflect, {2, 70, 15, 12}},  // ResNet's stem, VGG
+        {3, 1, 3, 2, PadType::kReflect, {1, 64, 9, 9}},    // DenseNet's max0 + pool0
+        {3, 0, 5, 2, PadType::kReplicate, {2, 19, 8, 11}}, // AlexNet, another pad type
+        {2, 0, 1, 3, PadType::kZero, {1, 5, 7, 7}},
+    };
+    for (const auto &c : cases) {
+        MaxPool2d separate(c.kernel, 1, c.pad), fused(c.kernel, 1, c.pad);
+        BlurPoolLayer blur(c.shape.c, c.filt, c.stride, c.pad_type), absorbed(c.shape.c, c.filt, c.stride, c.pad_type);
+        ASSERT_TRUE(fused.absorb(absorbed));
+        const Tensor x = random_tensor(c.shape, 9);
+        const Tensor expected = blur.forward(separate.forward(x, Device::cpu()), Device::cpu());
+        const Tensor got = absorbed.forward(fused.forward(x, Device::cpu()), Device::cpu());
+        ASSERT_EQ(got.shape(), expected.shape());
+        EXPECT_EQ(got.to_nchw(), expected.to_nchw()) << "kernel " << c.kernel << " filter " << c.filt;
+    }
+    // Reflect padding still needs room: a 4x4 map max-pooled to 3x3 cannot take filter 7's pad of 3.
+    MaxPool2d pool(2, 1);
+    BlurPoolLayer blur(4, 7, 2);
+    ASSERT_TRUE(pool.absorb(blur));
+    EXPECT_THROW(pool.forward(Tensor(Shape{1, 4, 4, 4}), Device::cpu()), Error);
+    // Only stride-1 pools absorb a BlurPool.
+    MaxPool2d strided(2, 2);
+    BlurPoolLayer another(4, 3, 2);
+    EXPECT_FALSE(strided.absorb(another));
 }
 
 TEST(BlurPoolCuda, MatchesTheCpuOrSaysWhyNot) {
