@@ -1,0 +1,103 @@
+// Training stages that are not layers: the softmax cross-entropy loss with its gradient (from Halide's
+// autodiff), and the SGD update of torch.optim.SGD (weight decay added to the gradient, momentum buffer,
+// no dampening, optional Nesterov).
+#include "Halide.h"
+
+namespace antialiased {
+namespace {
+
+using namespace Halide;
+
+// Loss and gradient of the mean softmax cross-entropy of logits (k, n) (classes innermost, as a
+// (N, K, 1, 1) tensor's memory) against labels (n): mean over n of logsumexp(logits[:, n]) - logits[label, n].
+// `shift` (n) is subtracted inside the exponentials for stability (the runtime passes each row's maximum);
+// the result does not depend on it. It comes from outside because Halide 14's autodiff cannot differentiate
+// a maximum (nor a running maximum), and as a constant it needs no gradient.
+class CrossEntropy : public Generator<CrossEntropy> {
+  public:
+    Input<Buffer<float>> logits{"logits", 2};
+    Input<Buffer<int32_t>> labels{"labels", 1};
+    Input<Buffer<float>> shift{"shift", 1};
+    Output<Buffer<float>> loss{"loss", 0};
+    Output<Buffer<float>> grad_logits{"grad_logits", 2};
+
+    void generate() {
+        Var k("k"), n("n");
+        const Expr classes = logits.dim(0).extent(), batch = logits.dim(1).extent();
+        RDom rk(0, classes, "rk"), rn(0, batch, "rn");
+
+        /* THE ALGORITHM */
+        Func z("z");  // autodiff differentiates Funcs, not input buffers
+        z(k, n) = logits(k, n);
+        Func sum_exp("sum_exp"), per_image("per_image"), mean("mean");
+        sum_exp(n) = sum(exp(z(rk, n) - shift(n)));
+        per_image(n) = log(sum_exp(n)) + shift(n) - z(clamp(labels(n), 0, classes - 1), n);
+        mean() = sum(per_image(rn)) / cast<float>(batch);
+        loss() = mean();
+        Derivative d = propagate_adjoints(mean);
+        grad_logits(k, n) = d(z)(k, n);
+
+        /* THE SCHEDULE */
+        logits.dim(0).set_estimate(0, 1000).dim(1).set_estimate(0, 16);
+        labels.dim(0).set_estimate(0, 16);
+        shift.dim(0).set_estimate(0, 16);
+        grad_logits.dim(0).set_estimate(0, 1000).dim(1).set_estimate(0, 16);
+        // Small (N x classes): every intermediate once, in order; the gradient vectorized over classes.
+        for (Func f : {sum_exp, per_image, mean}) f.compute_root();
+        // Their adjoints too, so none is recomputed per element.
+        for (Func f : {d(sum_exp), d(per_image)}) f.compute_root();
+        if (get_target().has_gpu_feature()) {
+            Var ki("ki");
+            for (Func f : {sum_exp, per_image, mean}) f.gpu_single_thread();
+            grad_logits.gpu_tile(k, ki, 64, TailStrategy::GuardWithIf);
+            return;
+        }
+        grad_logits.vectorize(k, natural_vector_size<float>(), TailStrategy::GuardWithIf);
+    }
+};
+
+// One step of torch.optim.SGD for a flat parameter: d = grad + weight_decay * param; buffer = first_step ? d :
+// momentum * buffer + d; d = nesterov ? d + momentum * buffer : buffer (momentum 0: d as is);
+// param -= lr * d.
+class SgdStep : public Generator<SgdStep> {
+  public:
+    Input<Buffer<float>> param{"param", 1};
+    Input<Buffer<float>> grad{"grad", 1};
+    Input<Buffer<float>> buffer{"buffer", 1};
+    Input<float> lr{"lr"};
+    Input<float> momentum{"momentum"};
+    Input<float> weight_decay{"weight_decay"};
+    Input<bool> nesterov{"nesterov"};
+    Input<bool> first_step{"first_step"};
+    // (new parameter, new momentum buffer)
+    Output<Buffer<>> updated{"updated", {Float(32), Float(32)}, 1};
+
+    void generate() {
+        Var i("i");
+        /* THE ALGORITHM */
+        const Expr d = grad(i) + weight_decay * param(i);
+        const Expr b = select(first_step, d, momentum * buffer(i) + d);
+        const Expr direction = select(momentum == 0.0f, d, nesterov, d + momentum * b, b);
+        updated(i) = {param(i) - lr * direction, select(momentum == 0.0f, buffer(i), b)};
+
+        /* THE SCHEDULE */
+        param.dim(0).set_estimate(0, 1 << 20);
+        grad.dim(0).set_estimate(0, 1 << 20);
+        buffer.dim(0).set_estimate(0, 1 << 20);
+        Var io("io");
+        if (get_target().has_gpu_feature()) {
+            updated.gpu_tile(i, io, i, 256, TailStrategy::GuardWithIf);
+            return;
+        }
+        // Memory-bound: blocks of 16 K elements per core, two vectors per step.
+        updated.split(i, io, i, 16384, TailStrategy::GuardWithIf)
+            .parallel(io)
+            .vectorize(i, 2 * natural_vector_size<float>(), TailStrategy::GuardWithIf);
+    }
+};
+
+}  // namespace
+}  // namespace antialiased
+
+HALIDE_REGISTER_GENERATOR(antialiased::CrossEntropy, cross_entropy)
+HALIDE_REGISTER_GENERATOR(antialiased::SgdStep, sgd_step)
