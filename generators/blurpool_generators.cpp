@@ -6,6 +6,7 @@
 // (runtime/blurpool.cc); the pipelines trust them.
 #include "Halide.h"
 #include "blurpool_algorithm.h"
+#include "max_pool_algorithm.h"
 
 #include <limits>
 
@@ -140,15 +141,10 @@ class MaxBlurPoolForward : public BlurPoolGeneratorBase<MaxBlurPoolForward> {
 
     void generate() {
         Var c("c"), x("x"), y("y"), n("n");
-        RDom m(0, max_kernel, 0, max_kernel, "m");
 
         /* THE ALGORITHM */
-        // Padding never wins the max: outside the map is -infinity (on x and y only).
-        Func lowest = BoundaryConditions::constant_exterior(
-            input, Float(32).min(), {{Expr(), Expr()}, {0, input.dim(1).extent()}, {0, input.dim(2).extent()}, {Expr(), Expr()}});
-        Func maxpooled("maxpooled");
-        maxpooled(c, x, y, n) = Float(32).min();
-        maxpooled(c, x, y, n) = max(maxpooled(c, x, y, n), lowest(c, x + m.x - max_pad, y + m.y - max_pad, n));
+        Func maxpooled = max_pool(input, input.dim(1).extent(), input.dim(2).extent(), max_kernel, max_kernel, 1, 1,
+                                  max_pad, max_pad);
         const Expr width = input.dim(1).extent() + 2 * max_pad - max_kernel + 1;
         const Expr height = input.dim(2).extent() + 2 * max_pad - max_kernel + 1;
         BlurPoolAlgorithm blur = algorithm(maxpooled, width, height);

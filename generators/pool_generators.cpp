@@ -2,6 +2,7 @@
 // AvgPool2d / AdaptiveAvgPool2d. Buffers are (c, x, y, n), channels innermost, mins 0; the output buffer's
 // size is the layer's output size, computed by the runtime.
 #include "Halide.h"
+#include "max_pool_algorithm.h"
 
 namespace antialiased {
 namespace {
@@ -45,13 +46,10 @@ class MaxPool2d : public Generator<MaxPool2d> {
 
     void generate() {
         Var c("c"), x("x"), y("y"), n("n");
-        RDom r(0, kernel_x, 0, kernel_y, "r");
 
         /* THE ALGORITHM */
-        Func padded = BoundaryConditions::constant_exterior(input, Float(32).min());
-        Func pooled("pooled");
-        pooled(c, x, y, n) = Float(32).min();
-        pooled(c, x, y, n) = max(pooled(c, x, y, n), padded(c, x * stride_x + r.x - pad_x, y * stride_y + r.y - pad_y, n));
+        Func pooled = max_pool(input, input.dim(1).extent(), input.dim(2).extent(), kernel_x, kernel_y, stride_x,
+                               stride_y, pad_x, pad_y);
         output(c, x, y, n) = pooled(c, x, y, n);
 
         /* THE SCHEDULE */
