@@ -17,7 +17,9 @@ constexpr size_t kAlignment = 128;  // also the size of the header that records 
 // activations through it.
 constexpr size_t kMaxCachedBytes = size_t(3) << 30;
 // Halide allocates scratch per parallel task (a row, a block of channels) and frees it in the same task:
-// blocks up to this size stay with the thread that freed them, reused without taking the lock.
+// scratch blocks up to this size stay with the thread that freed them, reused without taking the lock.
+// Tensors always go through the shared cache (a thread's small cache would churn through a network's many
+// small maps, and evicted blocks come back as fresh pages).
 constexpr size_t kMaxThreadBlock = size_t(4) << 20;
 constexpr size_t kMaxThreadCachedBytes = size_t(32) << 20;
 
@@ -67,9 +69,11 @@ std::mutex mutex;
 Cache shared;  // under `mutex`
 thread_local Cache local;
 
-void *try_allocate(size_t bytes) {
+bool thread_local_block(size_t total, bool scratch) { return scratch && total <= kMaxThreadBlock; }
+
+void *try_allocate(size_t bytes, bool scratch) {
     const size_t total = (bytes + 2 * kAlignment - 1) / kAlignment * kAlignment;  // header + payload
-    void *block = total <= kMaxThreadBlock ? local.take(total) : nullptr;
+    void *block = thread_local_block(total, scratch) ? local.take(total) : nullptr;
     if (!block) {
         std::lock_guard<std::mutex> lock(mutex);
         block = shared.take(total);
@@ -81,26 +85,11 @@ void *try_allocate(size_t bytes) {
     return static_cast<char *>(block) + kAlignment;
 }
 
-// Halide's hooks: a failed allocation returns null and Halide reports it as a pipeline error.
-void *halide_allocate(void *, size_t bytes) { return try_allocate(bytes); }
-void halide_release(void *, void *block) { pool_free(block); }
-
-// Installed before main() (the runtime library is always linked whole).
-const bool installed = (halide_set_custom_malloc(halide_allocate), halide_set_custom_free(halide_release), true);
-
-}  // namespace
-
-void *pool_allocate(size_t bytes) {
-    void *block = try_allocate(bytes);
-    if (!block) throw Error("out of memory allocating " + std::to_string(bytes) + " bytes");
-    return block;
-}
-
-void pool_free(void *payload) {
+void release(void *payload, bool scratch) {
     if (!payload) return;
     void *block = static_cast<char *>(payload) - kAlignment;
     std::deque<void *> evicted;
-    if (block_size(block) <= kMaxThreadBlock) {
+    if (thread_local_block(block_size(block), scratch)) {
         local.put(block, kMaxThreadCachedBytes, &evicted);
     } else {
         std::lock_guard<std::mutex> lock(mutex);
@@ -108,6 +97,23 @@ void pool_free(void *payload) {
     }
     for (void *b : evicted) std::free(b);
 }
+
+// Halide's hooks: a failed allocation returns null and Halide reports it as a pipeline error.
+void *halide_allocate(void *, size_t bytes) { return try_allocate(bytes, true); }
+void halide_release(void *, void *block) { release(block, true); }
+
+// Installed before main() (the runtime library is always linked whole).
+const bool installed = (halide_set_custom_malloc(halide_allocate), halide_set_custom_free(halide_release), true);
+
+}  // namespace
+
+void *pool_allocate(size_t bytes) {
+    void *block = try_allocate(bytes, false);
+    if (!block) throw Error("out of memory allocating " + std::to_string(bytes) + " bytes");
+    return block;
+}
+
+void pool_free(void *payload) { release(payload, false); }
 
 size_t pool_cached_bytes() {
     std::lock_guard<std::mutex> lock(mutex);
