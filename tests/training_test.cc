@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "runtime/batch_norm_training.h"
 #include "runtime/error.h"
 #include "runtime/loss.h"
 #include "runtime/npy.h"
@@ -47,6 +48,30 @@ TEST_F(Training, CrossEntropyAndItsGradientMatchPyTorch) {
         EXPECT_STREQ(e.what(), "cross_entropy: label 7 of image 2 is not a class of 0..6");
     }
     EXPECT_THROW(cross_entropy(z, {0, 1}), Error);
+}
+
+TEST_F(Training, BatchNormInTrainingModeMatchesAutograd) {
+    const Shape shape{4, 6, 5, 7};
+    const std::vector<float> x = golden("bn_input"), weight = golden("bn_weight"), bias = golden("bn_bias");
+    const Tensor input = Tensor::from_nchw(x.data(), shape);
+    const BatchNormTrainOutput forward = batch_norm_train(input, weight, bias);
+    expect_all_near(forward.output.to_nchw(), golden("bn_output"), 1e-5f, "output");
+
+    const std::vector<float> g = golden("bn_grad_output");
+    const BatchNormGradients grads = batch_norm_train_backward(input, weight, bias, Tensor::from_nchw(g.data(), shape));
+    expect_all_near(grads.grad_input.to_nchw(), golden("bn_grad_input"), 1e-5f, "grad_input");
+    expect_all_near(grads.grad_weight, golden("bn_grad_weight"), 1e-5f, "grad_weight");
+    expect_all_near(grads.grad_bias, golden("bn_grad_bias"), 1e-5f, "grad_bias");
+
+    std::vector<float> running_mean(6, 0.0f), running_var(6, 1.0f);
+    int64_t batches = 0;
+    update_running_stats(forward, 4 * 5 * 7, 0.1f, &running_mean, &running_var, &batches);
+    expect_all_near(running_mean, golden("bn_running_mean"), 1e-6f, "running_mean");
+    expect_all_near(running_var, golden("bn_running_var"), 1e-6f, "running_var");
+    EXPECT_EQ(batches, 1);
+
+    EXPECT_THROW(batch_norm_train(input, {1, 2}, bias), Error);
+    EXPECT_THROW(batch_norm_train(Tensor(Shape{1, 6, 1, 1}), weight, bias), Error);  // one value per channel
 }
 
 TEST_F(Training, SgdStepsMatchTorchOptimSgd) {

@@ -41,6 +41,19 @@ def main(out):
             if momentum:
                 save(f'sgd_{name}_buffer{i + 1}', optimizer.state[p]['momentum_buffer'])
 
+    bn = torch.nn.BatchNorm2d(6).train()
+    with torch.no_grad():
+        bn.weight.uniform_(0.5, 1.5)
+        bn.bias.uniform_(-0.5, 0.5)
+    x = (torch.randn(4, 6, 5, 7) * 2 + 1).requires_grad_()
+    grad_output = torch.randn(4, 6, 5, 7)
+    y = bn(x)
+    y.backward(grad_output)
+    for name, t in (('input', x), ('weight', bn.weight), ('bias', bn.bias), ('grad_output', grad_output),
+                    ('output', y), ('grad_input', x.grad), ('grad_weight', bn.weight.grad), ('grad_bias', bn.bias.grad),
+                    ('running_mean', bn.running_mean), ('running_var', bn.running_var)):
+        save('bn_' + name, t)
+
 
 if __name__ == '__main__':
     main(sys.argv[1])

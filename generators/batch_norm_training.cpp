@@ -1,0 +1,119 @@
+// Batch norm in training mode (torch.nn.BatchNorm2d.train()): each channel normalized with the batch's own
+// mean and biased variance over (x, y, n), then scaled and shifted. The backward stage differentiates the same
+// algorithm with Halide's autodiff. Maps are (c, x, y, n), channels innermost, mins 0.
+#include "Halide.h"
+
+namespace antialiased {
+namespace {
+
+using namespace Halide;
+
+// The training-mode algorithm over `input`: batch statistics, then the affine normalization.
+struct BatchNormTrainAlgorithm {
+    Var c{"c"}, x{"x"}, y{"y"}, n{"n"};
+    Func mean{"batch_mean"}, variance{"batch_variance"}, output{"batch_norm"};
+
+    BatchNormTrainAlgorithm(Func input, Func weight, Func bias, Expr width, Expr height, Expr batch, Expr eps) {
+        RDom r(0, width, 0, height, 0, batch, "r");
+        const Expr count = cast<float>(width * height * batch);
+        mean(c) = sum(input(c, r.x, r.y, r.z)) / count;
+        const Expr centered = input(c, r.x, r.y, r.z) - mean(c);
+        variance(c) = sum(centered * centered) / count;  // biased, as PyTorch normalizes with
+        output(c, x, y, n) = (input(c, x, y, n) - mean(c)) / sqrt(variance(c) + eps) * weight(c) + bias(c);
+    }
+};
+
+template <typename Map>
+void constrain_map(Map &map) {
+    for (int d = 0; d < 4; d++) map.dim(d).set_min(0).set_estimate(0, d == 0 ? 64 : d == 3 ? 16 : 56);
+}
+
+class BatchNormTrainForward : public Generator<BatchNormTrainForward> {
+  public:
+    Input<Buffer<float>> input{"input", 4};
+    Input<Buffer<float>> weight{"weight", 1};
+    Input<Buffer<float>> bias{"bias", 1};
+    Input<float> eps{"eps"};
+    Output<Buffer<float>> output{"output", 4};
+    Output<Buffer<float>> batch_mean{"batch_mean", 1};
+    Output<Buffer<float>> batch_variance{"batch_variance", 1};  // biased
+
+    void generate() {
+        BatchNormTrainAlgorithm bn(input, weight, bias, input.dim(1).extent(), input.dim(2).extent(),
+                                   input.dim(3).extent(), eps);
+        output(bn.c, bn.x, bn.y, bn.n) = bn.output(bn.c, bn.x, bn.y, bn.n);
+        batch_mean(bn.c) = bn.mean(bn.c);
+        batch_variance(bn.c) = bn.variance(bn.c);
+
+        /* THE SCHEDULE */
+        constrain_map(input);
+        constrain_map(output);
+        // Statistics once per channel (two passes over the map), then the normalization in parallel rows.
+        const int vector = natural_vector_size<float>();
+        bn.mean.compute_root().vectorize(bn.c, vector, TailStrategy::GuardWithIf);
+        bn.variance.compute_root().vectorize(bn.c, vector, TailStrategy::GuardWithIf);
+        if (get_target().has_gpu_feature()) {
+            Var ci("ci"), xi("xi"), yn("yn");
+            bn.mean.gpu_tile(bn.c, ci, 32, TailStrategy::GuardWithIf);
+            bn.variance.gpu_tile(bn.c, ci, 32, TailStrategy::GuardWithIf);
+            output.fuse(bn.y, bn.n, yn).gpu_tile(bn.c, bn.x, ci, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
+            return;
+        }
+        Var yn("yn");
+        output.fuse(bn.y, bn.n, yn).parallel(yn).vectorize(bn.c, vector, TailStrategy::GuardWithIf);
+    }
+};
+
+// Gradients with respect to the input, weight and bias, given the gradient of the output.
+class BatchNormTrainBackward : public Generator<BatchNormTrainBackward> {
+  public:
+    Input<Buffer<float>> input{"input", 4};
+    Input<Buffer<float>> weight{"weight", 1};
+    Input<Buffer<float>> bias{"bias", 1};
+    Input<float> eps{"eps"};
+    Input<Buffer<float>> grad_output{"grad_output", 4};
+    Output<Buffer<float>> grad_input{"grad_input", 4};
+    Output<Buffer<float>> grad_weight{"grad_weight", 1};
+    Output<Buffer<float>> grad_bias{"grad_bias", 1};
+
+    void generate() {
+        Var c("c"), x("x"), y("y"), n("n");
+        // Autodiff gives adjoints of Funcs, not of input buffers. Its bounds reach one past the map (through
+        // grad_output's exterior); the clamped read keeps them inside, and only the map's adjoint is output.
+        Func input_f("input_f"), weight_f("weight_f"), bias_f("bias_f");
+        input_f(c, x, y, n) = BoundaryConditions::repeat_edge(input)(c, x, y, n);
+        weight_f(c) = weight(c);
+        bias_f(c) = bias(c);
+        BatchNormTrainAlgorithm bn(input_f, weight_f, bias_f, input.dim(1).extent(), input.dim(2).extent(),
+                                   input.dim(3).extent(), eps);
+        Region region;
+        for (int d = 0; d < 4; d++) region.push_back({0, grad_output.dim(d).extent()});
+        Derivative d = propagate_adjoints(bn.output, BoundaryConditions::constant_exterior(grad_output, 0.0f), region);
+        grad_input(c, x, y, n) = d(input_f)(c, x, y, n);
+        grad_weight(c) = d(weight_f)(c);
+        grad_bias(c) = d(bias_f)(c);
+
+        /* THE SCHEDULE */
+        constrain_map(input);
+        constrain_map(grad_output);
+        constrain_map(grad_input);
+        // Every per-channel quantity (statistics and their adjoints) once, at the root; the per-element
+        // gradient in parallel rows.
+        bn.mean.compute_root();
+        bn.variance.compute_root();
+        for (Func f : {d(bn.mean), d(bn.variance), d(weight_f), d(bias_f)}) f.compute_root();
+        if (get_target().has_gpu_feature()) {
+            Var ci("ci"), xi("xi"), yn("yn");
+            grad_input.fuse(y, n, yn).gpu_tile(c, x, ci, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
+            return;
+        }
+        Var yn("yn");
+        grad_input.fuse(y, n, yn).parallel(yn).vectorize(c, natural_vector_size<float>(), TailStrategy::GuardWithIf);
+    }
+};
+
+}  // namespace
+}  // namespace antialiased
+
+HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainForward, batch_norm_train_forward)
+HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainBackward, batch_norm_train_backward)

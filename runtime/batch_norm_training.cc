@@ -1,0 +1,67 @@
+#include "runtime/batch_norm_training.h"
+
+#include <HalideBuffer.h>
+
+#include "generators/batch_norm_train_backward_cpu.h"
+#include "generators/batch_norm_train_forward_cpu.h"
+#include "runtime/error.h"
+
+namespace antialiased {
+namespace {
+
+void check_parameters(const Tensor &input, const std::vector<float> &weight, const std::vector<float> &bias) {
+    const int c = input.shape().c;
+    if (weight.size() != size_t(c) || bias.size() != size_t(c)) {
+        throw Error("BatchNorm2d (training): " + std::to_string(weight.size()) + " weights and " +
+                    std::to_string(bias.size()) + " biases for an input of " + std::to_string(c) + " channels");
+    }
+    if (input.shape().n * input.shape().h * input.shape().w < 2) {
+        throw Error("BatchNorm2d (training): needs more than one value per channel, got input " + input.shape().str());
+    }
+}
+
+Halide::Runtime::Buffer<float> view(const std::vector<float> &values) {
+    return Halide::Runtime::Buffer<float>(const_cast<float *>(values.data()), int(values.size()));
+}
+
+}  // namespace
+
+BatchNormTrainOutput batch_norm_train(const Tensor &input, const std::vector<float> &weight,
+                                      const std::vector<float> &bias, float eps) {
+    check_parameters(input, weight, bias);
+    const int c = input.shape().c;
+    BatchNormTrainOutput out{Tensor::uninitialized(input.shape()), std::vector<float>(c), std::vector<float>(c)};
+    Halide::Runtime::Buffer<float> w = view(weight), b = view(bias), mean(out.mean.data(), c), var(out.variance.data(), c);
+    check_halide(batch_norm_train_forward_cpu(input.raw(), w.raw_buffer(), b.raw_buffer(), eps, out.output.raw(),
+                                              mean.raw_buffer(), var.raw_buffer()),
+                 "BatchNorm2d (training) forward");
+    return out;
+}
+
+BatchNormGradients batch_norm_train_backward(const Tensor &input, const std::vector<float> &weight,
+                                             const std::vector<float> &bias, const Tensor &grad_output, float eps) {
+    check_parameters(input, weight, bias);
+    if (grad_output.shape() != input.shape()) {
+        throw Error("BatchNorm2d (training) backward: grad_output " + grad_output.shape().str() + " for input " +
+                    input.shape().str());
+    }
+    const int c = input.shape().c;
+    BatchNormGradients g{Tensor::uninitialized(input.shape()), std::vector<float>(c), std::vector<float>(c)};
+    Halide::Runtime::Buffer<float> w = view(weight), b = view(bias), gw(g.grad_weight.data(), c), gb(g.grad_bias.data(), c);
+    check_halide(batch_norm_train_backward_cpu(input.raw(), w.raw_buffer(), b.raw_buffer(), eps, grad_output.raw(),
+                                               g.grad_input.raw(), gw.raw_buffer(), gb.raw_buffer()),
+                 "BatchNorm2d (training) backward");
+    return g;
+}
+
+void update_running_stats(const BatchNormTrainOutput &batch, int64_t count, float momentum, std::vector<float> *mean,
+                          std::vector<float> *variance, int64_t *batches_tracked) {
+    const float unbias = float(count) / float(count - 1);
+    for (size_t c = 0; c < batch.mean.size(); c++) {
+        (*mean)[c] = (1 - momentum) * (*mean)[c] + momentum * batch.mean[c];
+        (*variance)[c] = (1 - momentum) * (*variance)[c] + momentum * batch.variance[c] * unbias;
+    }
+    ++*batches_tracked;
+}
+
+}  // namespace antialiased

@@ -1,0 +1,33 @@
+// Batch norm in training mode, as torch.nn.BatchNorm2d.train() computes it: normalization by the batch's
+// statistics, their gradients (Halide autodiff), and the running statistics' update.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "runtime/tensor.h"
+
+namespace antialiased {
+
+struct BatchNormTrainOutput {
+    Tensor output;
+    std::vector<float> mean, variance;  // of the batch, per channel; the variance biased (divided by N*H*W)
+};
+
+struct BatchNormGradients {
+    Tensor grad_input;
+    std::vector<float> grad_weight, grad_bias;
+};
+
+BatchNormTrainOutput batch_norm_train(const Tensor &input, const std::vector<float> &weight,
+                                      const std::vector<float> &bias, float eps = 1e-5f);
+BatchNormGradients batch_norm_train_backward(const Tensor &input, const std::vector<float> &weight,
+                                             const std::vector<float> &bias, const Tensor &grad_output,
+                                             float eps = 1e-5f);
+
+// PyTorch's running statistics after a batch of `count` values per channel: running = (1 - momentum) *
+// running + momentum * batch, with the variance unbiased (count / (count - 1)); and num_batches_tracked += 1.
+void update_running_stats(const BatchNormTrainOutput &batch, int64_t count, float momentum, std::vector<float> *mean,
+                          std::vector<float> *variance, int64_t *batches_tracked);
+
+}  // namespace antialiased
