@@ -442,12 +442,6 @@ size_t dtype_size(DType type) {
     return 1;
 }
 
-std::string dtype_name(DType type) {
-    static const char *names[] = {"float32", "float64", "float16", "bfloat16", "int64",
-                                  "int32",   "int16",   "int8",    "uint8",    "bool"};
-    return names[int(type)];
-}
-
 int64_t TensorRef::numel() const {
     int64_t n = 1;
     for (int64_t d : shape) n *= d;

@@ -16,7 +16,6 @@ namespace antialiased {
 
 enum class DType { kFloat32, kFloat64, kFloat16, kBFloat16, kInt64, kInt32, kInt16, kInt8, kUInt8, kBool };
 size_t dtype_size(DType type);
-std::string dtype_name(DType type);  // "float32", ...
 
 // A storage named by a persistent id: ('storage', torch.FloatStorage, key, location, numel, ...).
 struct StorageRef {
