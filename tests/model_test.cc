@@ -9,6 +9,7 @@
 #include "models/zoo.h"
 #include "runtime/error.h"
 #include "runtime/npy.h"
+#include "tests/scratch_dir.h"
 
 namespace antialiased {
 namespace {
@@ -28,9 +29,9 @@ class ModelLogits : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ModelLogits, MatchPyTorch) {
     const Case &c = GetParam();
-    const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/" + c.arch + "_" +
-                            std::to_string(c.filter_size) + "_" + c.format;
-    ASSERT_EQ(std::system(("mkdir -p " + dir + " && /usr/bin/python3 tests/golden/antialiased_models.py " + c.arch +
+    const ScratchDir scratch(c.arch + "_" + std::to_string(c.filter_size) + "_" + c.format);
+    const std::string &dir = scratch.path();
+    ASSERT_EQ(std::system(("/usr/bin/python3 tests/golden/antialiased_models.py " + c.arch +
                            " " + dir + " " + std::to_string(c.filter_size) + " " + c.format + " " +
                            std::to_string(c.size))
                               .c_str()),
@@ -81,11 +82,12 @@ INSTANTIATE_TEST_SUITE_P(
 
 // Weights we save load into the reference model with strict=True and give its logits.
 TEST(ModelZoo, SavedWeightsLoadIntoTheReferenceModel) {
-    const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/saved";
+    const ScratchDir scratch("saved");
+    const std::string &dir = scratch.path();
     const std::string script = "/usr/bin/python3 tests/golden/antialiased_models.py ";
     for (const std::string arch : {"resnet18_lpf3", "densenet121_lpf2", "mobilenet_v2_lpf4"}) {
         SCOPED_TRACE(arch);
-        ASSERT_EQ(std::system(("mkdir -p " + dir + " && " + script + arch + " " + dir + " 3 zip 64").c_str()), 0);
+        ASSERT_EQ(std::system((script + arch + " " + dir + " 3 zip 64").c_str()), 0);
         ModelOptions options;
         options.num_classes = 10;
         Model model = build_model(arch, options);
@@ -97,9 +99,10 @@ TEST(ModelZoo, SavedWeightsLoadIntoTheReferenceModel) {
 
 // 2019-era DenseNet training checkpoints: wrapped, 'module.'-prefixed, 'denselayer1.norm.1.weight' keys.
 TEST(ModelZoo, LoadsOldDenseNetCheckpoints) {
-    const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/old_densenet";
+    const ScratchDir scratch("old_densenet");
+    const std::string &dir = scratch.path();
     const std::string script = "/usr/bin/python3 tests/golden/antialiased_models.py ";
-    ASSERT_EQ(std::system(("mkdir -p " + dir + " && " + script + "densenet121_lpf3 " + dir + " 3 zip 64 && " + script +
+    ASSERT_EQ(std::system((script + "densenet121_lpf3 " + dir + " 3 zip 64 && " + script +
                            "old_keys " + dir + "/weights.pth " + dir + "/old.pth.tar")
                               .c_str()),
               0);
