@@ -7,9 +7,13 @@ namespace antialiased {
 
 enum Activation { kNoActivation = 0, kRelu = 1, kRelu6 = 2 };
 
+// Written with selects, not max/min: Halide's autodiff gives both operands of max(a, b) the whole gradient
+// when a == b, where torch's ReLU passes none at 0 (and ReLU6 none at 0 and 6); a select's gradient goes to
+// the branch taken, which is torch's rule.
 inline Halide::Expr activate(Halide::Expr value, Halide::Expr activation) {
-    return Halide::select(activation == kRelu, Halide::max(value, 0.0f), activation == kRelu6,
-                          Halide::clamp(value, 0.0f, 6.0f), value);
+    using Halide::select;
+    return select(activation == kRelu, select(value > 0.0f, value, 0.0f), activation == kRelu6,
+                  select(value > 0.0f, select(value < 6.0f, value, 6.0f), 0.0f), value);
 }
 
 }  // namespace antialiased

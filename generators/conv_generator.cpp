@@ -7,6 +7,7 @@
 // input channel within the group; bias (co); output (co, x, y, n). All mins are 0.
 #include "Halide.h"
 #include "activation.h"
+#include "conv_algorithm.h"
 
 namespace antialiased {
 namespace {
@@ -30,22 +31,12 @@ class Conv2d : public Generator<Conv2d> {
 
     void generate() {
         Var co("co"), x("x"), y("y"), n("n");
-        const Expr in_group = weights.dim(1).extent();  // input channels per group
-        const Expr out_group = weights.dim(0).extent() / groups;
-        RDom r(0, in_group, 0, weights.dim(2).extent(), 0, weights.dim(3).extent(), "r");
+        const Expr in_group = weights.dim(1).extent(), out_group = weights.dim(0).extent() / groups;
+        const ConvGeometry geometry{weights.dim(2).extent(), weights.dim(3).extent(), stride_x, stride_y, pad_x, pad_y,
+                                    dilation_x, dilation_y, groups, in_group, out_group};
 
         /* THE ALGORITHM */
-        // Zero padding on x and y only: no bounds tests on channels or images.
-        Func padded = BoundaryConditions::constant_exterior(
-            input, 0.0f, {{Expr(), Expr()}, {0, input.dim(1).extent()}, {0, input.dim(2).extent()}, {Expr(), Expr()}});
-        Func conv("conv");
-        // The input channel: r.x within co's group. Written so that with groups == 1 it simplifies to r.x (one
-        // input value broadcast to a vector of output channels, not a gather).
-        const Expr channel = select(groups == 1, r.x, (co / out_group) * in_group + r.x);
-        conv(co, x, y, n) = bias(co);
-        conv(co, x, y, n) += weights(co, r.x, r.y, r.z) *
-                             padded(channel, x * stride_x + r.y * dilation_x - pad_x,
-                                    y * stride_y + r.z * dilation_y - pad_y, n);
+        Func conv = conv2d(input, input.dim(1).extent(), input.dim(2).extent(), weights, bias, geometry);
         output(co, x, y, n) = activate(conv(co, x, y, n), activation);
 
         /* THE SCHEDULE */
@@ -86,9 +77,10 @@ class Conv2d : public Generator<Conv2d> {
             .vectorize(co)
             .unroll(cv)
             .unroll(x);
+        const std::vector<RVar> r = conv.rvars();  // (ci, kx, ky)
         conv.update()
             .split(co, cv, co, vector, TailStrategy::GuardWithIf)
-            .reorder(co, cv, x, r.x, r.y, r.z)
+            .reorder(co, cv, x, r[0], r[1], r[2])
             .vectorize(co)
             .unroll(cv)
             .unroll(x);

@@ -1,6 +1,6 @@
 // Per-element stages: inference batch norm with an activation (y = act(x * scale[c] + shift[c]), also plain
-// ReLU with scale 1, shift 0), and the residual add with an activation (y = act(a + b)).
-// Buffers are (c, x, y, n), channels innermost, mins 0.
+// ReLU with scale 1, shift 0), the residual add with an activation (y = act(a + b)), and for training the
+// activations' gradient and dropout. Buffers are (c, x, y, n), channels innermost, mins 0.
 #include "Halide.h"
 #include "activation.h"
 
@@ -63,8 +63,95 @@ class AddActivate : public Generator<AddActivate> {
     }
 };
 
+// d(loss)/d(input) of an activation, from its output: ReLU and ReLU6 have the same derivative at their input as
+// at their output (1 inside (0, 6), 0 outside and at the ends, as torch's threshold/hardtanh backward), so
+// training keeps only the output, like torch's in-place ReLU. The derivative is autodiff's, of activate().
+class ActivationBackward : public Generator<ActivationBackward> {
+  public:
+    Input<Buffer<float>> output{"output", 4};
+    Input<Buffer<float>> grad_output{"grad_output", 4};
+    Input<int> activation{"activation", kRelu, kNoActivation, kRelu6};
+    Output<Buffer<float>> grad_input{"grad_input", 4};
+
+    void generate() {
+        Var c("c"), x("x"), y("y"), n("n");
+        Func value("value"), activated("activated");
+        value(c, x, y, n) = output(c, x, y, n);
+        activated(c, x, y, n) = activate(value(c, x, y, n), activation);
+        Region region;
+        for (int d = 0; d < 4; d++) region.push_back({0, grad_output.dim(d).extent()});
+        Derivative d = propagate_adjoints(activated, grad_output, region);
+        grad_input(c, x, y, n) = d(value)(c, x, y, n);
+        constrain(output);
+        constrain(grad_output);
+        constrain(grad_input);
+        schedule_elementwise(get_target(), grad_input);
+    }
+};
+
+// Inverted dropout (torch.nn.Dropout in training): each element is zeroed with probability p, the rest scaled
+// by 1 / (1 - p). The mask is a hash of (seed, element index), not a stored tensor: the backward stage (autodiff
+// of the same algorithm) regenerates it, and a seed gives the same mask on CPU and GPU.
+struct DropoutAlgorithm {
+    Var c{"c"}, x{"x"}, y{"y"}, n{"n"};
+    Func output{"dropout"};
+
+    DropoutAlgorithm(Func input, Expr channels, Expr width, Expr height, Expr p, Expr seed) {
+        // The element's index in the map, mixed with the seed by a 32-bit finalizer (MurmurHash3's fmix32).
+        const Expr index = cast<uint32_t>(((n * height + y) * width + x) * channels + c);
+        Expr h = index ^ (cast<uint32_t>(seed) * Expr(uint32_t(0x9e3779b9u)));
+        h = (h ^ (h >> 16)) * Expr(uint32_t(0x85ebca6bu));
+        h = (h ^ (h >> 13)) * Expr(uint32_t(0xc2b2ae35u));
+        h = h ^ (h >> 16);
+        const Expr uniform = cast<float>(h >> 8) * (1.0f / (1 << 24));  // in [0, 1), 24 bits
+        output(c, x, y, n) = select(uniform >= p, input(c, x, y, n) / (1.0f - p), 0.0f);
+    }
+};
+
+class DropoutForward : public Generator<DropoutForward> {
+  public:
+    Input<Buffer<float>> input{"input", 4};
+    Input<float> p{"p", 0.5f, 0.0f, 0.999f};
+    Input<int> seed{"seed", 0};
+    Output<Buffer<float>> output{"output", 4};
+
+    void generate() {
+        DropoutAlgorithm dropout(input, input.dim(0).extent(), input.dim(1).extent(), input.dim(2).extent(), p, seed);
+        output(dropout.c, dropout.x, dropout.y, dropout.n) = dropout.output(dropout.c, dropout.x, dropout.y, dropout.n);
+        constrain(input);
+        constrain(output);
+        schedule_elementwise(get_target(), output);
+    }
+};
+
+class DropoutBackward : public Generator<DropoutBackward> {
+  public:
+    Input<Buffer<float>> grad_output{"grad_output", 4};
+    Input<float> p{"p", 0.5f, 0.0f, 0.999f};
+    Input<int> seed{"seed", 0};
+    Output<Buffer<float>> grad_input{"grad_input", 4};
+
+    void generate() {
+        Var c("c"), x("x"), y("y"), n("n");
+        Func input("input");  // dropout is linear: its input's values do not enter the gradient
+        input(c, x, y, n) = 0.0f;
+        DropoutAlgorithm dropout(input, grad_output.dim(0).extent(), grad_output.dim(1).extent(),
+                                 grad_output.dim(2).extent(), p, seed);
+        Region region;
+        for (int d = 0; d < 4; d++) region.push_back({0, grad_output.dim(d).extent()});
+        Derivative d = propagate_adjoints(dropout.output, grad_output, region);
+        grad_input(c, x, y, n) = d(input)(c, x, y, n);
+        constrain(grad_output);
+        constrain(grad_input);
+        schedule_elementwise(get_target(), grad_input);
+    }
+};
+
 }  // namespace
 }  // namespace antialiased
 
 HALIDE_REGISTER_GENERATOR(antialiased::ScaleShift, scale_shift)
 HALIDE_REGISTER_GENERATOR(antialiased::AddActivate, add_activate)
+HALIDE_REGISTER_GENERATOR(antialiased::ActivationBackward, activation_backward)
+HALIDE_REGISTER_GENERATOR(antialiased::DropoutForward, dropout_forward)
+HALIDE_REGISTER_GENERATOR(antialiased::DropoutBackward, dropout_backward)

@@ -58,51 +58,167 @@ class MaxPool2d : public Generator<MaxPool2d> {
     }
 };
 
-// Windows per axis: adaptive (output i averages [floor(i*H/O), ceil((i+1)*H/O))), or fixed (kernel, stride,
-// zero padding counted in the divisor, as PyTorch's default count_include_pad=True). The output size O comes
-// as parameters too: the algorithm cannot read its own output buffer's shape.
-class AvgPool2d : public Generator<AvgPool2d> {
+// Scatters (the adjoints of strided windows) are computed per image and block of channels, where c and n are
+// their only pure variables: both the block's gradient and its input-sized target stay in cache.
+void schedule_pool_backward(const Target &target, Func grad_input, Func scatter, int vector) {
+    Var c = grad_input.args()[0], x = grad_input.args()[1], y = grad_input.args()[2], n = grad_input.args()[3];
+    Var sc = scatter.args()[0], sn = scatter.args()[3];
+    if (target.has_gpu_feature()) {
+        // One thread per (channel, image): no two threads add to one element.
+        Var co("co"), ci("ci"), yn("yn");
+        scatter.compute_root().gpu_tile(sc, sn, co, ci, 32, 1, TailStrategy::GuardWithIf);
+        for (int u = 0; u < scatter.num_update_definitions(); u++) {
+            scatter.update(u).gpu_tile(sc, sn, co, ci, 32, 1, TailStrategy::GuardWithIf);
+        }
+        grad_input.fuse(y, n, yn).gpu_tile(c, x, co, ci, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
+        return;
+    }
+    const int block = 4 * vector;
+    Var co("co");
+    grad_input.split(c, co, c, block, TailStrategy::GuardWithIf)
+        .reorder(c, x, y, co, n).fuse(co, n, co).parallel(co)
+        .vectorize(c, vector, TailStrategy::GuardWithIf);
+    scatter.compute_at(grad_input, co).vectorize(sc, vector, TailStrategy::GuardWithIf);
+    for (int u = 0; u < scatter.num_update_definitions(); u++) {
+        scatter.update(u).vectorize(sc, vector, TailStrategy::GuardWithIf);
+    }
+}
+
+// The largest max-pool window the backward stage takes, per axis (the zoo's pools are 2x2 and 3x3).
+constexpr int kMaxBackwardKernel = 3;
+
+// d(loss)/d(input) of MaxPool2d: the gradient goes to the window's first maximum in row-major order (torch's
+// choice on ties). Autodiff cannot differentiate a max reduction, so the window is unrolled into a chain of
+// selects, each taking a later value only when it is strictly greater; kernels up to kMaxBackwardKernel.
+class MaxPool2dBackward : public Generator<MaxPool2dBackward> {
   public:
     Input<Buffer<float>> input{"input", 4};
-    Input<int> adaptive{"adaptive", 1, 0, 1};
-    Input<int> kernel_x{"kernel_x", 2, 1, 1024};
-    Input<int> kernel_y{"kernel_y", 2, 1, 1024};
-    Input<int> stride_x{"stride_x", 2, 1, 1024};
-    Input<int> stride_y{"stride_y", 2, 1, 1024};
+    Input<Buffer<float>> grad_output{"grad_output", 4};
+    Input<int> kernel_x{"kernel_x", 2, 1, kMaxBackwardKernel};
+    Input<int> kernel_y{"kernel_y", 2, 1, kMaxBackwardKernel};
+    Input<int> stride_x{"stride_x", 1, 1, 1024};
+    Input<int> stride_y{"stride_y", 1, 1, 1024};
     Input<int> pad_x{"pad_x", 0, 0, 1024};
     Input<int> pad_y{"pad_y", 0, 0, 1024};
-    Input<int> output_width{"output_width", 1, 1, 1 << 20};
-    Input<int> output_height{"output_height", 1, 1, 1 << 20};
-    Output<Buffer<float>> output{"output", 4};
+    Output<Buffer<float>> grad_input{"grad_input", 4};
 
     void generate() {
         Var c("c"), x("x"), y("y"), n("n");
+        const Expr lowest = Float(32).min();
+
+        /* THE ALGORITHM */
+        // repeat_edge keeps the adjoint's reads in the map; outside it a window element is `lowest`.
+        Func value("value");
+        value(c, x, y, n) = BoundaryConditions::repeat_edge(input)(c, x, y, n);
+        Expr best;
+        for (int ky = 0; ky < kMaxBackwardKernel; ky++) {
+            for (int kx = 0; kx < kMaxBackwardKernel; kx++) {
+                const Expr ix = x * stride_x + kx - pad_x, iy = y * stride_y + ky - pad_y;
+                const Expr inside = kx < kernel_x && ky < kernel_y && ix >= 0 && ix < input.dim(1).extent() &&
+                                    iy >= 0 && iy < input.dim(2).extent();
+                const Expr v = select(inside, value(c, ix, iy, n), lowest);
+                best = best.defined() ? select(v > best, v, best) : v;
+            }
+        }
+        Func pooled("pooled");
+        pooled(c, x, y, n) = best;
+        Region region;
+        for (int d = 0; d < 4; d++) region.push_back({0, grad_output.dim(d).extent()});
+        Derivative d = propagate_adjoints(pooled, BoundaryConditions::constant_exterior(grad_output, 0.0f), region);
+        Func d_value = d(value);
+        grad_input(c, x, y, n) = d_value(c, x, y, n);
+
+        /* THE SCHEDULE */
+        estimate_maps(input, grad_output, 112, 111);
+        for (int dim = 0; dim < 4; dim++) grad_input.dim(dim).set_min(0);
+        schedule_pool_backward(get_target(), grad_input, d_value, natural_vector_size<float>());
+    }
+};
+
+// Windows per axis: adaptive (output i averages [floor(i*H/O), ceil((i+1)*H/O))), or fixed (kernel, stride,
+// zero padding counted in the divisor, as PyTorch's default count_include_pad=True). The output size O comes
+// as parameters too: the algorithm cannot read its own output buffer's shape. The generator base holds what
+// the forward and backward stages share: their parameters and the algorithm.
+template <typename T>
+class AvgPool2dBase : public Generator<T> {
+  public:
+    GeneratorInput<Buffer<float>> input{"input", 4};
+    GeneratorInput<int> adaptive{"adaptive", 1, 0, 1};
+    GeneratorInput<int> kernel_x{"kernel_x", 2, 1, 1024};
+    GeneratorInput<int> kernel_y{"kernel_y", 2, 1, 1024};
+    GeneratorInput<int> stride_x{"stride_x", 2, 1, 1024};
+    GeneratorInput<int> stride_y{"stride_y", 2, 1, 1024};
+    GeneratorInput<int> pad_x{"pad_x", 0, 0, 1024};
+    GeneratorInput<int> pad_y{"pad_y", 0, 0, 1024};
+    GeneratorInput<int> output_width{"output_width", 1, 1, 1 << 20};
+    GeneratorInput<int> output_height{"output_height", 1, 1, 1 << 20};
+
+  protected:
+    Var c{"c"}, x{"x"}, y{"y"}, n{"n"};
+
+    // The pooled map of `source` (c, x, y, n), with width x height pixels, and the window-sum Func to schedule.
+    Func average(Func source, Func *sum) {
         const Expr in_w = input.dim(1).extent(), in_h = input.dim(2).extent();
         const Expr out_w = output_width, out_h = output_height;
         // Window start and size along one axis, for output index i.
         auto start = [&](Expr i, Expr in, Expr out, Expr stride, Expr pad) {
             return select(adaptive == 1, (i * in) / out, i * stride - pad);
         };
-        auto size = [&](Expr i, Expr in, Expr out, Expr stride, Expr pad, Expr kernel) {
+        auto size = [&](Expr i, Expr in, Expr out, Expr kernel) {
             return select(adaptive == 1, ((i + 1) * in + out - 1) / out - (i * in) / out, kernel);
         };
         // The largest adaptive window is ceil(in / out) + 1.
         const Expr window_x = select(adaptive == 1, (in_w + out_w - 1) / out_w + 1, kernel_x);
         const Expr window_y = select(adaptive == 1, (in_h + out_h - 1) / out_h + 1, kernel_y);
         RDom r(0, window_x, 0, window_y, "r");
-
-        /* THE ALGORITHM */
-        Func padded = BoundaryConditions::constant_exterior(input, 0.0f);
+        Func padded = BoundaryConditions::constant_exterior(source, 0.0f, {{Expr(), Expr()}, {0, in_w}, {0, in_h}, {Expr(), Expr()}});
         const Expr x0 = start(x, in_w, out_w, stride_x, pad_x), y0 = start(y, in_h, out_h, stride_y, pad_y);
-        const Expr wx = size(x, in_w, out_w, stride_x, pad_x, kernel_x), wy = size(y, in_h, out_h, stride_y, pad_y, kernel_y);
-        Func sum("sum");
-        sum(c, x, y, n) = 0.0f;
-        sum(c, x, y, n) += select(r.x < wx && r.y < wy, padded(c, x0 + r.x, y0 + r.y, n), 0.0f);
-        output(c, x, y, n) = sum(c, x, y, n) / cast<float>(wx * wy);
+        const Expr wx = size(x, in_w, out_w, kernel_x), wy = size(y, in_h, out_h, kernel_y);
+        *sum = Func("sum");
+        (*sum)(c, x, y, n) = 0.0f;
+        (*sum)(c, x, y, n) += select(r.x < wx && r.y < wy, padded(c, x0 + r.x, y0 + r.y, n), 0.0f);
+        Func pooled("pooled");
+        pooled(c, x, y, n) = (*sum)(c, x, y, n) / cast<float>(wx * wy);
+        return pooled;
+    }
+};
+
+class AvgPool2d : public AvgPool2dBase<AvgPool2d> {
+  public:
+    Output<Buffer<float>> output{"output", 4};
+
+    void generate() {
+        Func sum;
+        Func pooled = average(input, &sum);
+        output(c, x, y, n) = pooled(c, x, y, n);
 
         /* THE SCHEDULE */
         estimate_maps(input, output, 7, 1);
         schedule_pool(get_target(), output, sum, natural_vector_size<float>());
+    }
+};
+
+// d(loss)/d(input) of AvgPool2d; `input` gives only the input's shape (the pool is linear).
+class AvgPool2dBackward : public AvgPool2dBase<AvgPool2dBackward> {
+  public:
+    Input<Buffer<float>> grad_output{"grad_output", 4};
+    Output<Buffer<float>> grad_input{"grad_input", 4};
+
+    void generate() {
+        Func value("value"), sum;
+        value(c, x, y, n) = 0.0f;
+        Func pooled = average(value, &sum);
+        Region region;
+        for (int d = 0; d < 4; d++) region.push_back({0, grad_output.dim(d).extent()});
+        Derivative d = propagate_adjoints(pooled, BoundaryConditions::constant_exterior(grad_output, 0.0f), region);
+        Func d_value = d(value);
+        grad_input(c, x, y, n) = d_value(c, x, y, n);
+
+        /* THE SCHEDULE */
+        estimate_maps(input, grad_output, 7, 1);
+        for (int dim = 0; dim < 4; dim++) grad_input.dim(dim).set_min(0);
+        d(sum).compute_at(d_value, d_value.args()[3]);
+        schedule_pool_backward(get_target(), grad_input, d_value, natural_vector_size<float>());
     }
 };
 
@@ -111,3 +227,5 @@ class AvgPool2d : public Generator<AvgPool2d> {
 
 HALIDE_REGISTER_GENERATOR(antialiased::MaxPool2d, max_pool2d)
 HALIDE_REGISTER_GENERATOR(antialiased::AvgPool2d, avg_pool2d)
+HALIDE_REGISTER_GENERATOR(antialiased::MaxPool2dBackward, max_pool2d_backward)
+HALIDE_REGISTER_GENERATOR(antialiased::AvgPool2dBackward, avg_pool2d_backward)

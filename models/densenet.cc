@@ -32,8 +32,32 @@ class DenseBlock : public Sequential {
         for (const ModulePtr &layer : children()) features.push_back(layer->forward(concat(features, device), device));
         return concat(features, device);
     }
+    Tensor forward_train(const Tensor &input, TrainContext &context) override {
+        std::vector<Tensor> features = {input};
+        for (const ModulePtr &layer : children()) {
+            features.push_back(layer->forward_train(concat(features, context.device), context));
+        }
+        channels_.clear();
+        for (const Tensor &f : features) channels_.push_back(f.shape().c);
+        return concat(features, context.device);
+    }
+    // Each feature's gradient sums the pieces of every later layer's input gradient, taken in reverse.
+    Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override {
+        std::vector<Tensor> grads = split_channels(grad_output, channels_);
+        const std::vector<ModulePtr> layers = children();
+        for (size_t i = layers.size(); i-- > 0;) {
+            const Tensor grad_in = layers[i]->backward(grads[i + 1], context, true);
+            const std::vector<Tensor> pieces =
+                split_channels(grad_in, std::vector<int>(channels_.begin(), channels_.begin() + i + 1));
+            for (size_t j = 0; j <= i; j++) grads[j] = antialiased::add(grads[j], pieces[j], Activation::kNone, context.device);
+        }
+        return input_grad ? grads[0] : Tensor();
+    }
     // The block's output is a concatenation, not its last convolution's output.
     bool absorb(Module &) override { return false; }
+
+  private:
+    std::vector<int> channels_;  // training: of the block's input and of each layer's output
 };
 
 }  // namespace

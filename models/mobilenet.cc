@@ -35,6 +35,14 @@ class InvertedResidual : public Sequential {
         const Tensor y = Sequential::forward(x, device);
         return residual_ ? antialiased::add(x, y, Activation::kNone, device) : y;
     }
+    Tensor forward_train(const Tensor &x, TrainContext &context) override {
+        const Tensor y = Sequential::forward_train(x, context);
+        return residual_ ? antialiased::add(x, y, Activation::kNone, context.device) : y;
+    }
+    Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override {
+        const Tensor grad = Sequential::backward(grad_output, context, input_grad);
+        return residual_ && input_grad ? antialiased::add(grad, grad_output, Activation::kNone, context.device) : grad;
+    }
     // With the residual, the block's output is a sum, not its last stage's output.
     bool absorb(Module &next) override { return !residual_ && Sequential::absorb(next); }
 
@@ -60,8 +68,11 @@ Model mobilenet(const std::string &name, bool anti_aliased, const ModelOptions &
         }
     }
     features->add(conv_bn_relu6(channels, 1280, 1));
+    // torchvision's classifier is [Dropout(0.2), Linear]; the reference's has no dropout (classifier.0 is the
+    // Linear).
     auto classifier = std::make_shared<Sequential>();
-    classifier->add(std::make_shared<Dropout>()).add(std::make_shared<Linear>(1280, options.num_classes));
+    if (!anti_aliased) classifier->add(std::make_shared<Dropout>(0.2f));
+    classifier->add(std::make_shared<Linear>(1280, options.num_classes));
     auto model = std::make_shared<Sequential>();
     model->add("features", features).add("avgpool", AvgPool2d::adaptive(1)).add("classifier", classifier);
     return model;

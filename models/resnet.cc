@@ -38,6 +38,25 @@ class Block : public Module {
         const Tensor identity = downsample_.empty() ? x : downsample_.forward(x, device);
         return add(out, identity, Activation::kRelu, device);
     }
+    Tensor forward_train(const Tensor &x, TrainContext &context) override {
+        Tensor out = x;
+        for (size_t i = 0; i < convs_.size(); i++) {
+            out = bns_[i]->forward_train(convs_[i].second->forward_train(out, context), context);
+        }
+        const Tensor identity = downsample_.empty() ? x : downsample_.forward_train(x, context);
+        output_ = add(out, identity, Activation::kRelu, context.device);
+        return output_;
+    }
+    Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override {
+        const Tensor grad_sum = activation_backward(output_, grad_output, Activation::kRelu, context.device);
+        output_ = Tensor();
+        Tensor grad = grad_sum;
+        for (size_t i = convs_.size(); i-- > 0;) {
+            grad = convs_[i].second->backward(bns_[i]->backward(grad, context, true), context, i > 0 || input_grad);
+        }
+        const Tensor grad_identity = downsample_.empty() ? grad_sum : downsample_.backward(grad_sum, context, input_grad);
+        return input_grad ? add(grad, grad_identity, Activation::kNone, context.device) : Tensor();
+    }
     void state(const std::string &prefix, std::vector<StateEntry> *entries) override {
         for (size_t i = 0; i < convs_.size(); i++) {
             convs_[i].second->state(prefix + convs_[i].first + ".", entries);
@@ -64,6 +83,7 @@ class Block : public Module {
     std::vector<std::pair<std::string, ModulePtr>> convs_;
     std::vector<std::shared_ptr<BatchNorm2d>> bns_;
     Sequential downsample_;
+    Tensor output_;  // training: the ReLU's derivative is read from it (it is also the next block's input)
 
     friend class ResNet;
 };

@@ -3,7 +3,9 @@
 #include <HalideBuffer.h>
 
 #include "generators/batch_norm_train_backward_cpu.h"
+#include "generators/batch_norm_train_backward_cuda.h"
 #include "generators/batch_norm_train_forward_cpu.h"
+#include "generators/batch_norm_train_forward_cuda.h"
 #include "runtime/error.h"
 
 namespace antialiased {
@@ -21,25 +23,32 @@ void check_parameters(const Tensor &input, const std::vector<float> &weight, con
 }
 
 Halide::Runtime::Buffer<float> view(const std::vector<float> &values) {
-    return Halide::Runtime::Buffer<float>(const_cast<float *>(values.data()), int(values.size()));
+    Halide::Runtime::Buffer<float> buffer(const_cast<float *>(values.data()), int(values.size()));
+    buffer.set_host_dirty();  // for a GPU run: the host copy is the current one
+    return buffer;
 }
 
 }  // namespace
 
 BatchNormTrainOutput batch_norm_train(const Tensor &input, const std::vector<float> &weight,
-                                      const std::vector<float> &bias, float eps) {
+                                      const std::vector<float> &bias, Activation activation, float eps,
+                                      const Device &device) {
     check_parameters(input, weight, bias);
     const int c = input.shape().c;
     BatchNormTrainOutput out{Tensor::uninitialized(input.shape()), std::vector<float>(c), std::vector<float>(c)};
     Halide::Runtime::Buffer<float> w = view(weight), b = view(bias), mean(out.mean.data(), c), var(out.variance.data(), c);
-    check_halide(batch_norm_train_forward_cpu(input.raw(), w.raw_buffer(), b.raw_buffer(), eps, out.output.raw(),
-                                              mean.raw_buffer(), var.raw_buffer()),
-                 "BatchNorm2d (training) forward");
+    auto pipeline = device.is_cuda() ? batch_norm_train_forward_cuda : batch_norm_train_forward_cpu;
+    check_halide(pipeline(input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), out.output.raw(),
+                          mean.raw_buffer(), var.raw_buffer()),
+                 "BatchNorm2d (training) forward on " + device.name());
+    mean.copy_to_host();
+    var.copy_to_host();
     return out;
 }
 
 BatchNormGradients batch_norm_train_backward(const Tensor &input, const std::vector<float> &weight,
-                                             const std::vector<float> &bias, const Tensor &grad_output, float eps) {
+                                             const std::vector<float> &bias, const Tensor &grad_output,
+                                             Activation activation, float eps, const Device &device) {
     check_parameters(input, weight, bias);
     if (grad_output.shape() != input.shape()) {
         throw Error("BatchNorm2d (training) backward: grad_output " + grad_output.shape().str() + " for input " +
@@ -48,9 +57,12 @@ BatchNormGradients batch_norm_train_backward(const Tensor &input, const std::vec
     const int c = input.shape().c;
     BatchNormGradients g{Tensor::uninitialized(input.shape()), std::vector<float>(c), std::vector<float>(c)};
     Halide::Runtime::Buffer<float> w = view(weight), b = view(bias), gw(g.grad_weight.data(), c), gb(g.grad_bias.data(), c);
-    check_halide(batch_norm_train_backward_cpu(input.raw(), w.raw_buffer(), b.raw_buffer(), eps, grad_output.raw(),
-                                               g.grad_input.raw(), gw.raw_buffer(), gb.raw_buffer()),
-                 "BatchNorm2d (training) backward");
+    auto pipeline = device.is_cuda() ? batch_norm_train_backward_cuda : batch_norm_train_backward_cpu;
+    check_halide(pipeline(input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), grad_output.raw(),
+                          g.grad_input.raw(), gw.raw_buffer(), gb.raw_buffer()),
+                 "BatchNorm2d (training) backward on " + device.name());
+    gw.copy_to_host();
+    gb.copy_to_host();
     return g;
 }
 

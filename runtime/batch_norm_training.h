@@ -1,10 +1,13 @@
 // Batch norm in training mode, as torch.nn.BatchNorm2d.train() computes it: normalization by the batch's
-// statistics, their gradients (Halide autodiff), and the running statistics' update.
+// statistics (followed by the network's activation, fused), their gradients (Halide autodiff), and the running
+// statistics' update.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+#include "runtime/activation.h"
+#include "runtime/device.h"
 #include "runtime/tensor.h"
 
 namespace antialiased {
@@ -20,10 +23,12 @@ struct BatchNormGradients {
 };
 
 BatchNormTrainOutput batch_norm_train(const Tensor &input, const std::vector<float> &weight,
-                                      const std::vector<float> &bias, float eps = 1e-5f);
+                                      const std::vector<float> &bias, Activation activation = Activation::kNone,
+                                      float eps = 1e-5f, const Device &device = Device::cpu());
 BatchNormGradients batch_norm_train_backward(const Tensor &input, const std::vector<float> &weight,
                                              const std::vector<float> &bias, const Tensor &grad_output,
-                                             float eps = 1e-5f);
+                                             Activation activation = Activation::kNone, float eps = 1e-5f,
+                                             const Device &device = Device::cpu());
 
 // PyTorch's running statistics after a batch of `count` values per channel: running = (1 - momentum) *
 // running + momentum * batch, with the variance unbiased (count / (count - 1)); and num_batches_tracked += 1.

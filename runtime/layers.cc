@@ -3,22 +3,49 @@
 #include <cmath>
 #include <cstring>
 
+#include "generators/activation_backward_cpu.h"
+#include "generators/activation_backward_cuda.h"
 #include "generators/add_activate_cpu.h"
 #include "generators/add_activate_cuda.h"
+#include "generators/avg_pool2d_backward_cpu.h"
+#include "generators/avg_pool2d_backward_cuda.h"
 #include "generators/avg_pool2d_cpu.h"
 #include "generators/avg_pool2d_cuda.h"
 #include "generators/conv2d_cpu.h"
 #include "generators/conv2d_cuda.h"
+#include "generators/conv2d_grad_input_cpu.h"
+#include "generators/conv2d_grad_input_cuda.h"
+#include "generators/conv2d_grad_weights_cpu.h"
+#include "generators/conv2d_grad_weights_cuda.h"
+#include "generators/dropout_backward_cpu.h"
+#include "generators/dropout_backward_cuda.h"
+#include "generators/dropout_forward_cpu.h"
+#include "generators/dropout_forward_cuda.h"
 #include "generators/max_blurpool_forward_cpu.h"
 #include "generators/max_blurpool_forward_cuda.h"
+#include "generators/max_pool2d_backward_cpu.h"
+#include "generators/max_pool2d_backward_cuda.h"
 #include "generators/max_pool2d_cpu.h"
 #include "generators/max_pool2d_cuda.h"
 #include "generators/scale_shift_cpu.h"
 #include "generators/scale_shift_cuda.h"
+#include "runtime/batch_norm_training.h"
 #include "runtime/error.h"
 
 namespace antialiased {
 namespace {
+
+// A fused module computes a different function than its state describes alone; training needs them apart.
+void check_trainable(bool fused, const char *layer) {
+    if (fused) throw Error(std::string(layer) + ": a fused (inference-only) model cannot train; build it unfused");
+}
+
+void check_grad_shape(const char *layer, const Tensor &grad_output, const Shape &expected) {
+    if (grad_output.shape() != expected) {
+        throw Error(std::string(layer) + " backward: grad_output " + grad_output.shape().str() + " for an output of " +
+                    expected.str());
+    }
+}
 
 void check_channels(const char *layer, const Tensor &input, int channels) {
     if (input.shape().c != channels) {
@@ -63,12 +90,25 @@ Conv2d::Conv2d(int in_channels, int out_channels, int kernel_size, ConvOptions o
     }
 }
 
+std::string Conv2d::describe() const {
+    std::string d = "Conv2d(" + std::to_string(in_) + ", " + std::to_string(out_) + ", " + std::to_string(kernel_);
+    if (options_.stride != 1) d += ", stride " + std::to_string(options_.stride);
+    if (options_.padding) d += ", padding " + std::to_string(options_.padding);
+    if (options_.dilation != 1) d += ", dilation " + std::to_string(options_.dilation);
+    if (options_.groups != 1) d += ", groups " + std::to_string(options_.groups);
+    return d + ")";
+}
+
 void Conv2d::state(const std::string &prefix, std::vector<StateEntry> *entries) {
     weight_.resize(size_t(out_) * (in_ / options_.groups) * kernel_ * kernel_);
-    entries->push_back({prefix + "weight", {out_, in_ / options_.groups, kernel_, kernel_}, &weight_});
+    StateEntry weight{prefix + "weight", {out_, in_ / options_.groups, kernel_, kernel_}, &weight_};
+    weight.grad = &weight_grad_;
+    entries->push_back(weight);
     if (options_.bias) {
         bias_.resize(out_);
-        entries->push_back({prefix + "bias", {out_}, &bias_});
+        StateEntry bias{prefix + "bias", {out_}, &bias_};
+        bias.grad = &bias_grad_;
+        entries->push_back(bias);
     }
 }
 
@@ -122,8 +162,55 @@ Tensor Conv2d::forward(const Tensor &input, const Device &device) const {
     check_halide(pipeline(input.raw(), weights_.raw_buffer(), biases_.raw_buffer(), options_.stride, options_.stride,
                           options_.padding, options_.padding, options_.dilation, options_.dilation, options_.groups,
                           int(activation_), output.raw()),
-                 "Conv2d on " + device.name());
+                 describe() + " on " + device.name());
     return output;
+}
+
+Tensor Conv2d::forward_train(const Tensor &input, TrainContext &context) {
+    check_trainable(batch_norm_ || activation_ != Activation::kNone, "Conv2d");
+    Tensor output = Conv2d::forward(input, context.device);  // Linear's forward_train passes it flattened
+    saved_input_ = input;
+    return output;
+}
+
+Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool input_grad) {
+    const Tensor input = std::move(saved_input_);
+    saved_input_ = Tensor();
+    const Device &device = context.device;
+    const int in_group = in_ / options_.groups, k = kernel_;
+    Halide::Runtime::Buffer<float> grad_weights(out_, in_group, k, k), grad_bias(out_);
+    auto weights_stage = device.is_cuda() ? conv2d_grad_weights_cuda : conv2d_grad_weights_cpu;
+    check_halide(weights_stage(input.raw(), grad_output.raw(), k, k, options_.stride, options_.stride, options_.padding,
+                               options_.padding, options_.dilation, options_.dilation, options_.groups,
+                               grad_weights.raw_buffer(), grad_bias.raw_buffer()),
+                 describe() + " weight gradient on " + device.name());
+    grad_weights.copy_to_host();
+    grad_bias.copy_to_host();
+    weight_grad_.resize(weight_.size());
+    for (int co = 0; co < out_; co++) {
+        for (int ci = 0; ci < in_group; ci++) {
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    weight_grad_[((size_t(co) * in_group + ci) * k + ky) * k + kx] = grad_weights(co, ci, kx, ky);
+                }
+            }
+        }
+    }
+    if (options_.bias) bias_grad_.assign(grad_bias.data(), grad_bias.data() + out_);
+    if (!input_grad) return Tensor();
+
+    // The stage reads the weights input-channels innermost: (ci, co, kx, ky), from the layout forward uses.
+    Halide::Runtime::Buffer<float> weights_t(in_group, out_, k, k);
+    weights_.copy_to_host();
+    weights_t.for_each_element([&](int ci, int co, int kx, int ky) { weights_t(ci, co, kx, ky) = weights_(co, ci, kx, ky); });
+    weights_t.set_host_dirty();
+    Tensor grad_input = Tensor::uninitialized(input.shape());
+    auto input_stage = device.is_cuda() ? conv2d_grad_input_cuda : conv2d_grad_input_cpu;
+    check_halide(input_stage(weights_t.raw_buffer(), grad_output.raw(), options_.stride, options_.stride,
+                             options_.padding, options_.padding, options_.dilation, options_.dilation, options_.groups,
+                             grad_input.raw()),
+                 describe() + " input gradient on " + device.name());
+    return grad_input;
 }
 
 Linear::Linear(int in_features, int out_features, Shape input_map)
@@ -137,40 +224,70 @@ Linear::Linear(int in_features, int out_features, Shape input_map)
 void Linear::state(const std::string &prefix, std::vector<StateEntry> *entries) {
     weight_.resize(size_t(out_) * in_);
     bias_.resize(out_);
-    entries->push_back({prefix + "weight", {out_, in_}, &weight_});
-    entries->push_back({prefix + "bias", {out_}, &bias_});
+    StateEntry weight{prefix + "weight", {out_, in_}, &weight_}, bias{prefix + "bias", {out_}, &bias_};
+    weight.grad = &weight_grad_;
+    bias.grad = &bias_grad_;
+    entries->push_back(weight);
+    entries->push_back(bias);
 }
 
-void Linear::prepare() {
+void Linear::permute_columns(std::vector<float> &matrix, bool to_torch) const {
     // Column c*H*W + y*W + x of PyTorch's weight reads our flattened element (y*W + x)*C + c.
-    const std::vector<float> torch_order = weight_;
+    const std::vector<float> from = matrix;
     const int plane = map_.h * map_.w;
     for (int o = 0; o < out_; o++) {
         for (int c = 0; c < map_.c; c++) {
             for (int p = 0; p < plane; p++) {
-                weight_[size_t(o) * in_ + size_t(p) * map_.c + c] = torch_order[size_t(o) * in_ + size_t(c) * plane + p];
+                const size_t torch = size_t(o) * in_ + size_t(c) * plane + p, ours = size_t(o) * in_ + size_t(p) * map_.c + c;
+                if (to_torch) {
+                    matrix[torch] = from[ours];
+                } else {
+                    matrix[ours] = from[torch];
+                }
             }
         }
     }
+}
+
+void Linear::prepare() {
+    const std::vector<float> torch_order = weight_;
+    permute_columns(weight_, false);
     Conv2d::prepare();
     weight_ = torch_order;  // the state stays in PyTorch's order
 }
 
-Tensor Linear::forward(const Tensor &input, const Device &device) const {
+Tensor Linear::flattened(const Tensor &input) const {
     const Shape &s = input.shape();
     if (s.c != map_.c || s.h != map_.h || s.w != map_.w) {
         throw Error("Linear: input " + s.str() + " is not the (N, " + std::to_string(map_.c) + ", " +
                     std::to_string(map_.h) + ", " + std::to_string(map_.w) + ") map the layer flattens");
     }
-    return Conv2d::forward(input.reshaped(Shape{s.n, in_, 1, 1}), device);
+    return input.reshaped(Shape{s.n, in_, 1, 1});
+}
+
+Tensor Linear::forward(const Tensor &input, const Device &device) const {
+    return Conv2d::forward(flattened(input), device);
+}
+
+Tensor Linear::forward_train(const Tensor &input, TrainContext &context) {
+    return Conv2d::forward_train(flattened(input), context);
+}
+
+Tensor Linear::backward(const Tensor &grad_output, TrainContext &context, bool input_grad) {
+    const Tensor grad = Conv2d::backward(grad_output, context, input_grad);
+    permute_columns(weight_grad_, true);
+    return grad.empty() ? grad : grad.reshaped(Shape{grad.shape().n, map_.c, map_.h, map_.w});
 }
 
 BatchNorm2d::BatchNorm2d(int channels, Activation activation) : channels_(channels), activation_(activation) {}
 
 void BatchNorm2d::state(const std::string &prefix, std::vector<StateEntry> *entries) {
     for (std::vector<float> *v : {&weight_, &bias_, &mean_, &var_}) v->resize(channels_);
-    entries->push_back({prefix + "weight", {channels_}, &weight_});
-    entries->push_back({prefix + "bias", {channels_}, &bias_});
+    StateEntry weight{prefix + "weight", {channels_}, &weight_}, bias{prefix + "bias", {channels_}, &bias_};
+    weight.grad = &weight_grad_;
+    bias.grad = &bias_grad_;
+    entries->push_back(weight);
+    entries->push_back(bias);
     entries->push_back({prefix + "running_mean", {channels_}, &mean_});
     entries->push_back({prefix + "running_var", {channels_}, &var_});
     StateEntry count{prefix + "num_batches_tracked", {}, nullptr, &batches_tracked_};
@@ -210,6 +327,26 @@ Tensor BatchNorm2d::forward(const Tensor &input, const Device &device) const {
     return scale_shift(input, scale_, shift_, activation_, device);
 }
 
+Tensor BatchNorm2d::forward_train(const Tensor &input, TrainContext &context) {
+    check_trainable(absorbed_by_ != nullptr, "BatchNorm2d");
+    check_channels("BatchNorm2d", input, channels_);
+    BatchNormTrainOutput out = batch_norm_train(input, weight_, bias_, activation_, 1e-5f, context.device);
+    const Shape &s = input.shape();
+    update_running_stats(out, int64_t(s.n) * s.h * s.w, context.batch_norm_momentum, &mean_, &var_, &batches_tracked_);
+    saved_input_ = input;
+    return out.output;
+}
+
+Tensor BatchNorm2d::backward(const Tensor &grad_output, TrainContext &context, bool input_grad) {
+    (void)input_grad;  // the weight's gradient needs the input's anyway
+    const Tensor input = std::move(saved_input_);
+    saved_input_ = Tensor();
+    BatchNormGradients g = batch_norm_train_backward(input, weight_, bias_, grad_output, activation_, 1e-5f, context.device);
+    weight_grad_ = std::move(g.grad_weight);
+    bias_grad_ = std::move(g.grad_bias);
+    return g.grad_input;
+}
+
 Tensor ReLU::forward(const Tensor &input, const Device &device) const {
     if (absorbed_) return input;
     Halide::Runtime::Buffer<float> ones = vector_buffer(std::vector<float>(input.shape().c, 1.0f));
@@ -222,6 +359,19 @@ MaxPool2d::MaxPool2d(int kernel_size, int stride, int padding) : kernel_(kernel_
         throw Error("MaxPool2d(" + std::to_string(kernel_) + ", " + std::to_string(stride_) + ", " +
                     std::to_string(padding_) + "): invalid (padding must be at most half the kernel)");
     }
+}
+
+Tensor ReLU::forward_train(const Tensor &input, TrainContext &context) {
+    check_trainable(absorbed_, "ReLU");
+    saved_output_ = forward(input, context.device);
+    return saved_output_;
+}
+
+Tensor ReLU::backward(const Tensor &grad_output, TrainContext &context, bool input_grad) {
+    const Tensor output = std::move(saved_output_);
+    saved_output_ = Tensor();
+    if (!input_grad) return Tensor();
+    return activation_backward(output, grad_output, activation_, context.device);
 }
 
 bool MaxPool2d::absorb(Module &next) {
@@ -252,6 +402,28 @@ Tensor MaxPool2d::forward(const Tensor &input, const Device &device) const {
     return output;
 }
 
+Tensor MaxPool2d::forward_train(const Tensor &input, TrainContext &context) {
+    check_trainable(blur_ != nullptr, "MaxPool2d");
+    if (kernel_ > 3) throw Error("MaxPool2d(" + std::to_string(kernel_) + "): training takes kernels up to 3");
+    saved_input_ = input;
+    return forward(input, context.device);
+}
+
+Tensor MaxPool2d::backward(const Tensor &grad_output, TrainContext &context, bool input_grad) {
+    const Tensor input = std::move(saved_input_);
+    saved_input_ = Tensor();
+    if (!input_grad) return Tensor();
+    const Shape &s = input.shape();
+    check_grad_shape("MaxPool2d", grad_output, Shape{s.n, s.c, window_output("MaxPool2d", s.h, kernel_, stride_, padding_),
+                                                     window_output("MaxPool2d", s.w, kernel_, stride_, padding_)});
+    Tensor grad_input = Tensor::uninitialized(s);
+    auto pipeline = context.device.is_cuda() ? max_pool2d_backward_cuda : max_pool2d_backward_cpu;
+    check_halide(pipeline(input.raw(), grad_output.raw(), kernel_, kernel_, stride_, stride_, padding_, padding_,
+                          grad_input.raw()),
+                 "MaxPool2d backward on " + context.device.name());
+    return grad_input;
+}
+
 AvgPool2d::AvgPool2d(int kernel_size, int stride, int padding) : kernel_(kernel_size), stride_(stride), padding_(padding) {
     if (kernel_ < 1 || stride_ < 1 || padding_ < 0 || 2 * padding_ > kernel_) {
         throw Error("AvgPool2d(" + std::to_string(kernel_) + ", " + std::to_string(stride_) + ", " +
@@ -280,11 +452,60 @@ Tensor AvgPool2d::forward(const Tensor &input, const Device &device) const {
     return output;
 }
 
+Tensor AvgPool2d::forward_train(const Tensor &input, TrainContext &context) {
+    input_shape_ = input.shape();
+    return forward(input, context.device);
+}
+
+Tensor AvgPool2d::backward(const Tensor &grad_output, TrainContext &context, bool input_grad) {
+    if (!input_grad) return Tensor();
+    const Shape &out = grad_output.shape();
+    Tensor grad_input = Tensor::uninitialized(input_shape_);
+    auto pipeline = context.device.is_cuda() ? avg_pool2d_backward_cuda : avg_pool2d_backward_cpu;
+    check_halide(pipeline(Tensor::shape_only(input_shape_).raw(), adaptive_ ? 1 : 0, kernel_, kernel_, stride_, stride_,
+                          padding_, padding_, out.w, out.h, grad_output.raw(), grad_input.raw()),
+                 "AvgPool2d backward on " + context.device.name());
+    return grad_input;
+}
+
+Dropout::Dropout(float p) : p_(p) {
+    if (!(p >= 0.0f && p < 1.0f)) throw Error("Dropout: probability " + std::to_string(p) + " is not in [0, 1)");
+}
+
+Tensor Dropout::forward_train(const Tensor &input, TrainContext &context) {
+    active_ = context.dropout && p_ > 0.0f;
+    if (!active_) return input;
+    seed_ = int(context.seeds() & 0x7fffffff);
+    Tensor output = Tensor::uninitialized(input.shape());
+    auto pipeline = context.device.is_cuda() ? dropout_forward_cuda : dropout_forward_cpu;
+    check_halide(pipeline(input.raw(), p_, seed_, output.raw()), "Dropout on " + context.device.name());
+    return output;
+}
+
+Tensor Dropout::backward(const Tensor &grad_output, TrainContext &context, bool input_grad) {
+    if (!input_grad || !active_) return input_grad ? grad_output : Tensor();
+    Tensor grad_input = Tensor::uninitialized(grad_output.shape());
+    auto pipeline = context.device.is_cuda() ? dropout_backward_cuda : dropout_backward_cpu;
+    check_halide(pipeline(grad_output.raw(), p_, seed_, grad_input.raw()), "Dropout backward on " + context.device.name());
+    return grad_input;
+}
+
 BlurPoolLayer::BlurPoolLayer(int channels, int filt_size, int stride, PadType pad_type)
     : blurpool_(channels, pad_type, filt_size, stride), filt_(blurpool_.filter()) {}
 
 Tensor BlurPoolLayer::forward(const Tensor &input, const Device &device) const {
     return absorbed_ ? input : blurpool_.forward(input, device);
+}
+
+Tensor BlurPoolLayer::forward_train(const Tensor &input, TrainContext &context) {
+    check_trainable(absorbed_, "BlurPool");
+    input_shape_ = input.shape();
+    return blurpool_.forward(input, context.device);
+}
+
+Tensor BlurPoolLayer::backward(const Tensor &grad_output, TrainContext &context, bool input_grad) {
+    if (!input_grad) return Tensor();
+    return blurpool_.backward(Tensor::shape_only(input_shape_), grad_output, context.device);
 }
 
 void BlurPoolLayer::state(const std::string &prefix, std::vector<StateEntry> *entries) {
@@ -299,6 +520,16 @@ Tensor add(const Tensor &a, const Tensor &b, Activation activation, const Device
     auto pipeline = device.is_cuda() ? add_activate_cuda : add_activate_cpu;
     check_halide(pipeline(a.raw(), b.raw(), int(activation), output.raw()), "add on " + device.name());
     return output;
+}
+
+Tensor activation_backward(const Tensor &output, const Tensor &grad_output, Activation activation,
+                           const Device &device) {
+    check_grad_shape("activation", grad_output, output.shape());
+    Tensor grad_input = Tensor::uninitialized(output.shape());
+    auto pipeline = device.is_cuda() ? activation_backward_cuda : activation_backward_cpu;
+    check_halide(pipeline(output.raw(), grad_output.raw(), int(activation), grad_input.raw()),
+                 "activation backward on " + device.name());
+    return grad_input;
 }
 
 Tensor concat(const std::vector<Tensor> &inputs, const Device &device) {
@@ -321,6 +552,25 @@ Tensor concat(const std::vector<Tensor> &inputs, const Device &device) {
         offset += c;
     }
     return output;
+}
+
+std::vector<Tensor> split_channels(const Tensor &input, const std::vector<int> &channels) {
+    const Shape &s = input.shape();
+    int total = 0;
+    for (int c : channels) total += c;
+    if (total != s.c) throw Error("split_channels: " + std::to_string(total) + " channels asked of " + s.str());
+    const float *src = input.data();
+    const size_t pixels = size_t(s.n) * s.h * s.w;
+    std::vector<Tensor> pieces;
+    int offset = 0;
+    for (int c : channels) {
+        Tensor piece = Tensor::uninitialized(Shape{s.n, c, s.h, s.w});
+        float *dst = piece.data();
+        for (size_t p = 0; p < pixels; p++) std::memcpy(dst + p * c, src + p * s.c + offset, c * sizeof(float));
+        pieces.push_back(piece);
+        offset += c;
+    }
+    return pieces;
 }
 
 }  // namespace antialiased

@@ -5,13 +5,11 @@
 
 #include <HalideBuffer.h>
 
+#include "runtime/activation.h"
 #include "runtime/blurpool.h"
 #include "runtime/module.h"
 
 namespace antialiased {
-
-// Fused into Conv2d and ScaleShift stages; the numbers are generators/activation.h's.
-enum class Activation { kNone = 0, kRelu = 1, kRelu6 = 2 };
 
 struct ConvOptions {
     int stride = 1, padding = 0, dilation = 1, groups = 1;
@@ -23,12 +21,15 @@ class Conv2d : public Module {
   public:
     Conv2d(int in_channels, int out_channels, int kernel_size, ConvOptions options = {});
     Tensor forward(const Tensor &input, const Device &device) const override;
+    Tensor forward_train(const Tensor &input, TrainContext &context) override;
+    Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override;
     void state(const std::string &prefix, std::vector<StateEntry> *entries) override;
     void prepare() override;
     // A following BatchNorm2d or ReLU: y = act(scale * conv(x) + shift) in this stage.
     bool absorb(Module &next) override;
 
   protected:
+    std::string describe() const;  // "Conv2d(64, 128, 3, stride 2, padding 1)", for errors
     int in_, out_, kernel_;
     ConvOptions options_;
     std::vector<float> weight_, bias_;
@@ -37,6 +38,9 @@ class Conv2d : public Module {
     mutable Halide::Runtime::Buffer<float> weights_, biases_;
     const class BatchNorm2d *batch_norm_ = nullptr;  // absorbed
     Activation activation_ = Activation::kNone;
+    // Training: the input (for the weights' gradient) and the gradients, in weight_'s and bias_'s layouts.
+    Tensor saved_input_;
+    std::vector<float> weight_grad_, bias_grad_;
 };
 
 // nn.Linear: weight (out, in), bias (out). PyTorch flattens (C, H, W) maps in that order; our maps are
@@ -45,10 +49,16 @@ class Linear : public Conv2d {
   public:
     Linear(int in_features, int out_features, Shape input_map = {});
     Tensor forward(const Tensor &input, const Device &device) const override;
+    Tensor forward_train(const Tensor &input, TrainContext &context) override;
+    Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override;
     void state(const std::string &prefix, std::vector<StateEntry> *entries) override;
     void prepare() override;
 
   private:
+    // The input as the (N, in_features, 1, 1) map the 1x1 convolution takes.
+    Tensor flattened(const Tensor &input) const;
+    // Reorders the columns of an (out, in) matrix between PyTorch's order and the order of our maps.
+    void permute_columns(std::vector<float> &matrix, bool to_torch) const;
     Shape map_;
 };
 
@@ -57,6 +67,8 @@ class BatchNorm2d : public Module {
   public:
     explicit BatchNorm2d(int channels, Activation activation = Activation::kNone);
     Tensor forward(const Tensor &input, const Device &device) const override;
+    Tensor forward_train(const Tensor &input, TrainContext &context) override;
+    Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override;
     void state(const std::string &prefix, std::vector<StateEntry> *entries) override;
     void prepare() override;
     // Forwards to the convolution that absorbed this batch norm; else takes a following ReLU's activation.
@@ -73,6 +85,8 @@ class BatchNorm2d : public Module {
     std::vector<float> weight_, bias_, mean_, var_;
     int64_t batches_tracked_ = 0;
     mutable Halide::Runtime::Buffer<float> scale_, shift_;
+    Tensor saved_input_;  // training: the statistics and the activation are recomputed from it
+    std::vector<float> weight_grad_, bias_grad_;
 };
 
 // nn.ReLU / nn.ReLU6.
@@ -80,12 +94,15 @@ class ReLU : public Module {
   public:
     explicit ReLU(Activation activation = Activation::kRelu) : activation_(activation) {}
     Tensor forward(const Tensor &input, const Device &device) const override;
+    Tensor forward_train(const Tensor &input, TrainContext &context) override;
+    Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override;
 
   private:
     friend class Conv2d;
     friend class BatchNorm2d;
     Activation activation_;
     bool absorbed_ = false;  // then forward() passes its input through
+    Tensor saved_output_;    // training: the derivative is read from the output, like torch's in-place ReLU
 };
 
 class BlurPoolLayer;
@@ -95,6 +112,9 @@ class MaxPool2d : public Module {
   public:
     MaxPool2d(int kernel_size, int stride, int padding = 0);
     Tensor forward(const Tensor &input, const Device &device) const override;
+    // The backward stage takes windows up to 3x3 (every pool of the zoo); larger ones are an Error.
+    Tensor forward_train(const Tensor &input, TrainContext &context) override;
+    Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override;
     // With stride 1, a following BlurPool: both run as one stage (the reference's MaxBlurPool), and the
     // stride-1 map is never stored whole.
     bool absorb(Module &next) override;
@@ -102,6 +122,7 @@ class MaxPool2d : public Module {
   private:
     int kernel_, stride_, padding_;
     BlurPoolLayer *blur_ = nullptr;  // absorbed
+    Tensor saved_input_;
 };
 
 // nn.AvgPool2d(kernel, stride, padding) with count_include_pad, or nn.AdaptiveAvgPool2d(output_size).
@@ -110,17 +131,29 @@ class AvgPool2d : public Module {
     AvgPool2d(int kernel_size, int stride, int padding = 0);
     static std::shared_ptr<AvgPool2d> adaptive(int output_size);
     Tensor forward(const Tensor &input, const Device &device) const override;
+    Tensor forward_train(const Tensor &input, TrainContext &context) override;
+    Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override;
 
   private:
     AvgPool2d() = default;
     bool adaptive_ = false;
     int kernel_ = 1, stride_ = 1, padding_ = 0, output_size_ = 1;
+    Shape input_shape_;  // training: the pool is linear, its backward needs only the shape
 };
 
-// nn.Dropout in inference: the identity.
+// nn.Dropout(p): the identity in inference; in training, inverted dropout with a mask drawn from a seed
+// (generators/elementwise_generators.cpp), which backward regenerates instead of storing.
 class Dropout : public Module {
   public:
+    explicit Dropout(float p = 0.5f);
     Tensor forward(const Tensor &input, const Device &) const override { return input; }
+    Tensor forward_train(const Tensor &input, TrainContext &context) override;
+    Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override;
+
+  private:
+    float p_;
+    bool active_ = false;  // in the last forward_train
+    int seed_ = 0;
 };
 
 // The reference's BlurPool(channels, pad_type, filt_size, stride): its buffer `filt` is in every state_dict.
@@ -128,18 +161,25 @@ class BlurPoolLayer : public Module {
   public:
     BlurPoolLayer(int channels, int filt_size, int stride, PadType pad_type = PadType::kReflect);
     Tensor forward(const Tensor &input, const Device &device) const override;
+    Tensor forward_train(const Tensor &input, TrainContext &context) override;
+    Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override;
     void state(const std::string &prefix, std::vector<StateEntry> *entries) override;
 
   private:
     friend class MaxPool2d;
     BlurPool blurpool_;
-    std::vector<float> filt_;
+    std::vector<float> filt_;  // never trained: the state lists it as fixed, with no gradient
     bool absorbed_ = false;  // by the max pool before it; then forward() passes its input through
+    Shape input_shape_;       // training: the filter is linear, its backward needs only the shape
 };
 
 // Elementwise act(a + b): the residual connection.
 Tensor add(const Tensor &a, const Tensor &b, Activation activation, const Device &device);
-// Concatenation along channels (DenseNet).
+// d(loss)/d(input) of an activation given its output and d(loss)/d(output).
+Tensor activation_backward(const Tensor &output, const Tensor &grad_output, Activation activation,
+                           const Device &device);
+// Concatenation along channels (DenseNet), and its inverse: the pieces of `shapes`' channel counts.
 Tensor concat(const std::vector<Tensor> &inputs, const Device &device);
+std::vector<Tensor> split_channels(const Tensor &input, const std::vector<int> &channels);
 
 }  // namespace antialiased

@@ -40,6 +40,18 @@ Tensor Sequential::forward(const Tensor &input, const Device &device) const {
     return x;
 }
 
+Tensor Sequential::forward_train(const Tensor &input, TrainContext &context) {
+    Tensor x = input;
+    for (auto &child : children_) x = child.second->forward_train(x, context);
+    return x;
+}
+
+Tensor Sequential::backward(const Tensor &grad_output, TrainContext &context, bool input_grad) {
+    Tensor grad = grad_output;
+    for (size_t i = children_.size(); i-- > 0;) grad = children_[i].second->backward(grad, context, i > 0 || input_grad);
+    return grad;
+}
+
 void Sequential::state(const std::string &prefix, std::vector<StateEntry> *entries) {
     for (auto &child : children_) child.second->state(prefix + child.first + ".", entries);
 }

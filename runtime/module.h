@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,12 +22,32 @@ struct StateEntry {
     int64_t *count = nullptr;              // int64 scalars (BatchNorm's num_batches_tracked)
     // Fixed buffers (BlurPool's filt) are checked against the file, never loaded from it.
     const std::vector<float> *fixed = nullptr;
+    // Trainable parameters (weights and biases, not running statistics): the gradient backward() sets, in the
+    // same layout as `values`.
+    std::vector<float> *grad = nullptr;
+};
+
+// What training passes through the network: the device, whether dropout is active (off: every dropout
+// layer is the identity, for comparisons with other implementations), the generator of each dropout mask's
+// seed, and batch norm's running-statistics momentum.
+struct TrainContext {
+    Device device = Device::cpu();
+    bool dropout = true;
+    std::mt19937 seeds{0};
+    float batch_norm_momentum = 0.1f;
 };
 
 class Module {
   public:
     virtual ~Module() = default;
     virtual Tensor forward(const Tensor &input, const Device &device) const = 0;
+    // Training (torch's module.train()). forward_train computes what forward() does, but with batch
+    // statistics (updating the running ones) and active dropout, and keeps what backward needs. backward takes
+    // d(loss)/d(output) of that call, sets the gradients of the module's parameters (StateEntry::grad), drops
+    // what forward_train kept and returns d(loss)/d(input), or an empty tensor when !input_grad (a network's
+    // first layer, whose input needs no gradient). A fused (inference-only) module cannot train.
+    virtual Tensor forward_train(const Tensor &input, TrainContext &context) = 0;
+    virtual Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) = 0;
     // Appends this module's entries, names prefixed with `prefix` (e.g. "layer1.0.").
     virtual void state(const std::string &prefix, std::vector<StateEntry> *entries) { (void)prefix, (void)entries; }
     // Called once the values are loaded: builds what forward() uses (layouts, folded constants).
@@ -51,6 +72,8 @@ class Sequential : public Module {
     std::vector<ModulePtr> children() const;
 
     Tensor forward(const Tensor &input, const Device &device) const override;
+    Tensor forward_train(const Tensor &input, TrainContext &context) override;
+    Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override;
     void state(const std::string &prefix, std::vector<StateEntry> *entries) override;
     void prepare() override;
     // Lets each child absorb the next (a Conv2d absorbs a BatchNorm2d and a ReLU), then fuses each child.

@@ -40,6 +40,17 @@ Tensor Tensor::view(float *nhwc, Shape shape) {
     return t;
 }
 
+Tensor Tensor::shape_only(Shape shape) {
+    check_shape(shape);
+    Tensor t;
+    t.shape_ = shape;
+    t.owner_ = Halide::Runtime::Buffer<float>(shape.c);
+    t.owner_.fill(0.0f);
+    const halide_dimension_t dims[4] = {{0, shape.c, 1}, {0, shape.w, 0}, {0, shape.h, 0}, {0, shape.n, 0}};
+    t.buffer_ = Halide::Runtime::Buffer<float>(t.owner_.data(), 4, dims);
+    return t;
+}
+
 Tensor Tensor::reshaped(Shape shape) const {
     if (shape.elements() != shape_.elements()) {
         throw Error("cannot reshape " + shape_.str() + " to " + shape.str());

@@ -34,6 +34,9 @@ class Tensor {
     static Tensor uninitialized(Shape shape);
     // A view of NHWC memory owned elsewhere, which must outlive the tensor and its copies.
     static Tensor view(float *nhwc, Shape shape);
+    // A tensor of `shape` whose pixels all share one vector of zeros (C floats; the pixel strides are 0), for
+    // stages that read only their input's shape: the backward stages of linear layers.
+    static Tensor shape_only(Shape shape);
     // Copies of PyTorch-layout (NCHW, C order) data.
     static Tensor from_nchw(const float *nchw, Shape shape);
     void to_nchw(float *nchw) const;

@@ -13,31 +13,22 @@
 #include "api/antialiased.h"
 #include "runtime/image_io.h"
 #include "runtime/npy.h"
-#include "tools/tool_main.h"
 #include "runtime/transforms.h"
+#include "tools/model_flags.h"
+#include "tools/tool_main.h"
 
-DEFINE_string(a, "", "architecture (short for --arch)");
-DEFINE_string(arch, "", "architecture, e.g. resnet50_lpf4, resnet50_lpf (with -f), resnet50");
-DEFINE_int32(f, 0, "filter size (short for --filter_size)");
-DEFINE_int32(filter_size, 4, "BlurPool filter size for 2019-style names (resnet50_lpf)");
-DEFINE_string(weights, "", "PyTorch checkpoint (.pth, .pth.tar)");
 DEFINE_string(input, "", "float32 .npy (N, 3, H, W), normalized; or a PNG/JPEG image");
 DEFINE_string(output, "", "where to write the logits, float32 .npy (N, classes)");
-DEFINE_int32(classes, 1000, "number of classes of the checkpoint");
-DEFINE_int32(gpu, -1, "GPU index (CUDA); -1 runs on the CPU");
 DEFINE_string(labels, "", "optional class names, one per line, for the top-5 of an image");
 
 namespace antialiased {
 namespace {
 
 void run() {
-    if (!FLAGS_a.empty() && !FLAGS_arch.empty() && FLAGS_a != FLAGS_arch) throw Error("-a and --arch disagree");
-    const std::string arch = FLAGS_arch.empty() ? FLAGS_a : FLAGS_arch;
-    if (arch.empty()) throw Error("-a/--arch is required");
+    const ModelFlags model = model_flags();
     if (FLAGS_weights.empty()) throw Error("--weights is required");
     if (FLAGS_input.empty()) throw Error("--input is required");
-    const int filter_size = FLAGS_f ? FLAGS_f : FLAGS_filter_size;
-    const Classifier classifier(arch, FLAGS_weights, FLAGS_classes, filter_size, FLAGS_gpu);
+    const Classifier classifier(model.arch, FLAGS_weights, FLAGS_classes, model.options.filter_size, FLAGS_gpu);
 
     const bool image = is_image_file(FLAGS_input);
     if (!image && FLAGS_output.empty()) throw Error("--output is required for .npy input");

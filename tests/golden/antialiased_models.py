@@ -162,9 +162,11 @@ def densenet(name, num_classes, filter_size):
 
 
 def mobilenet_v2(num_classes, filter_size):
-    """torchvision's MobileNetV2 with the reference's change: strided blocks' depthwise conv at stride 1
-    followed by BlurPool (so their 1x1 projection and BN move to conv.3 and conv.4)."""
+    """torchvision's MobileNetV2 with the reference's changes: strided blocks' depthwise conv at stride 1
+    followed by BlurPool (so their 1x1 projection and BN move to conv.3 and conv.4), and no dropout before the
+    classifier (the reference comments it out: classifier.0 is the Linear)."""
     model = torchvision.models.mobilenet_v2(num_classes=num_classes)
+    model.classifier = nn.Sequential(model.classifier[1])
     for block in model.features[1:-1]:
         if block.stride == 2:
             layers = list(block.conv.children())
@@ -260,5 +262,63 @@ def old_keys():
                _use_new_zipfile_serialization=False)
 
 
+def train():
+    """antialiased_models.py train ARCH OUT_DIR SIZE BATCH STEPS LR MOMENTUM WD: a random 10-class ARCH
+    (OUT_DIR/weights.pth), a batch (input.npy (BATCH, 3, SIZE, SIZE), labels.npy), and what STEPS steps of
+    torch.optim.SGD in training mode, dropout off, make of them: after.pth and losses.npy."""
+    import numpy as np
+    arch, out, size, batch, steps = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+    lr, momentum, wd = float(sys.argv[7]), float(sys.argv[8]), float(sys.argv[9])
+    model = randomize(build(arch, num_classes=10))
+    torch.save(model.state_dict(), os.path.join(out, 'weights.pth'))
+    x = torch.randn(batch, 3, size, size)
+    y = torch.randint(0, 10, (batch,))
+    model.train()
+    for m in model.modules():
+        if isinstance(m, nn.Dropout):
+            m.eval()
+    optimizer = torch.optim.SGD(model.parameters(), lr, momentum=momentum, weight_decay=wd)
+    losses = []
+    for _ in range(steps):
+        loss = nn.functional.cross_entropy(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    torch.save(model.state_dict(), os.path.join(out, 'after.pth'))
+    np.save(os.path.join(out, 'input.npy'), x.numpy())
+    np.save(os.path.join(out, 'labels.npy'), y.numpy())
+    np.save(os.path.join(out, 'losses.npy'), np.array(losses, np.float32))
+
+
+def compare():
+    """antialiased_models.py compare BEFORE.pth EXPECTED.pth GOT.pth TOLERANCE: GOT made the same changes to
+    BEFORE as EXPECTED did. Per entry, |got - expected| / |expected - before| in the L2 norm (relative to the
+    change, so that a small update cannot hide in a large weight; and over the whole tensor, because float
+    rounding can flip a ReLU whose input is within 1e-6 of 0, and that changes a few gradients entirely, in
+    PyTorch's float run against its own double-precision run as much as in ours) must be <= TOLERANCE; integer
+    entries equal. Prints the largest difference; exits 1 naming the entry if it is over TOLERANCE."""
+    before, expected, got = (torch.load(path) for path in sys.argv[2:5])
+    tolerance = float(sys.argv[5])
+    if list(expected) != list(got):
+        sys.exit(f'keys differ: {sorted(set(expected) ^ set(got))[:5]}')
+    worst, worst_key = 0.0, ''
+    for key, e in expected.items():
+        g = got[key]
+        if g.shape != e.shape or g.dtype != e.dtype:
+            sys.exit(f'{key}: {tuple(g.shape)} {g.dtype}, expected {tuple(e.shape)} {e.dtype}')
+        if not e.is_floating_point():
+            if not torch.equal(g, e):
+                sys.exit(f'{key} is {g.tolist()}, expected {e.tolist()}')
+            continue
+        change = (e.double() - before[key].double()).norm().item()
+        err = (g.double() - e.double()).norm().item() / max(change, 1e-12)
+        if err > worst:
+            worst, worst_key = err, key
+    print(f'largest difference {worst:.3g} of the change, at {worst_key}')
+    if worst > tolerance:
+        sys.exit(f'{worst_key} differs by {worst:.3g} of its change (tolerance {tolerance})')
+
+
 if __name__ == '__main__':
-    {'check': check, 'old_keys': old_keys}.get(sys.argv[1], main)()
+    {'check': check, 'old_keys': old_keys, 'train': train, 'compare': compare}.get(sys.argv[1], main)()

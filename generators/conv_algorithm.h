@@ -1,0 +1,34 @@
+// The convolution algorithm (PyTorch's Conv2d: zero padding, stride, dilation, groups), shared by the forward
+// stage and the weight-gradient stage, which differentiates it.
+#pragma once
+
+#include "Halide.h"
+
+namespace antialiased {
+
+struct ConvGeometry {
+    Halide::Expr kernel_x, kernel_y, stride_x, stride_y, pad_x, pad_y, dilation_x, dilation_y, groups;
+    Halide::Expr in_group, out_group;  // input and output channels per group
+};
+
+// conv(co, x, y, n) = bias(co) + sum over (ci, kx, ky) of weights(co, ci, kx, ky) * input(channel, x * stride_x +
+// kx * dilation_x - pad_x, ..., n), channel = ci within co's group, input zero outside width x height.
+// The channel is written so that with groups == 1 it simplifies to ci: one input value broadcast to a vector
+// of output channels, not a gather; and every weight access is by the pure (co) and the reduction variables,
+// so the weights' adjoint is a pure reduction over (x, y, n).
+inline Halide::Func conv2d(Halide::Func input, Halide::Expr width, Halide::Expr height, Halide::Func weights,
+                           Halide::Func bias, const ConvGeometry &g) {
+    using namespace Halide;
+    Var co("co"), x("x"), y("y"), n("n");
+    RDom r(0, g.in_group, 0, g.kernel_x, 0, g.kernel_y, "r");
+    Func padded = BoundaryConditions::constant_exterior(input, 0.0f,
+                                                        {{Expr(), Expr()}, {0, width}, {0, height}, {Expr(), Expr()}});
+    const Expr channel = select(g.groups == 1, r.x, (co / g.out_group) * g.in_group + r.x);
+    Func conv("conv");
+    conv(co, x, y, n) = bias(co);
+    conv(co, x, y, n) += weights(co, r.x, r.y, r.z) * padded(channel, x * g.stride_x + r.y * g.dilation_x - g.pad_x,
+                                                            y * g.stride_y + r.z * g.dilation_y - g.pad_y, n);
+    return conv;
+}
+
+}  // namespace antialiased

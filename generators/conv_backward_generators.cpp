@@ -1,0 +1,231 @@
+// Gradients of the 2-D convolution (conv_algorithm.h), from Halide's autodiff: one stage for the weights and
+// bias, one for the input (which the runtime skips for a network's first layer).
+//
+// Buffers, Halide order, mins 0: input and grad_input (c, x, y, n); grad_output (co, x, y, n); grad_weights
+// (co, ci, kx, ky) like the forward's weights, ci within the group; grad_bias (co). The input-gradient stage
+// reads the weights transposed, (ci, co, kx, ky), so that its vectors run along input channels.
+#include "Halide.h"
+#include "conv_algorithm.h"
+
+namespace antialiased {
+namespace {
+
+using namespace Halide;
+
+template <typename Map>
+void estimate_map(Map &map, int channels, int size) {
+    for (int d = 0; d < 4; d++) map.dim(d).set_min(0);
+    map.dim(0).set_estimate(0, channels).dim(1).set_estimate(0, size).dim(2).set_estimate(0, size).dim(3).set_estimate(0, 16);
+}
+
+// d(loss)/d(weights) and d(loss)/d(bias) given d(loss)/d(output): the adjoint of conv2d() with respect to its
+// weights is a pure function of (co, ci, kx, ky), a sum over (x, y, n) of grad_output x input: a matrix product
+// that is tiled like the forward convolution.
+class ConvGradWeights : public Generator<ConvGradWeights> {
+  public:
+    Input<Buffer<float>> input{"input", 4};
+    Input<Buffer<float>> grad_output{"grad_output", 4};
+    Input<int> kernel_x{"kernel_x", 3, 1, 1024};
+    Input<int> kernel_y{"kernel_y", 3, 1, 1024};
+    Input<int> stride_x{"stride_x", 1, 1, 1024};
+    Input<int> stride_y{"stride_y", 1, 1, 1024};
+    Input<int> pad_x{"pad_x", 1, 0, 1024};
+    Input<int> pad_y{"pad_y", 1, 0, 1024};
+    Input<int> dilation_x{"dilation_x", 1, 1, 1024};
+    Input<int> dilation_y{"dilation_y", 1, 1, 1024};
+    Input<int> groups{"groups", 1, 1, 1 << 20};
+    Output<Buffer<float>> grad_weights{"grad_weights", 4};
+    Output<Buffer<float>> grad_bias{"grad_bias", 1};
+
+    void generate() {
+        Var co("co"), ci("ci"), kx("kx"), ky("ky");
+        const Expr in_group = input.dim(0).extent() / groups, out_group = grad_output.dim(0).extent() / groups;
+        const ConvGeometry geometry{kernel_x, kernel_y, stride_x, stride_y, pad_x, pad_y,
+                                    dilation_x, dilation_y, groups, in_group, out_group};
+
+        /* THE ALGORITHM */
+        // The conv is linear in its weights and bias, so their adjoints do not depend on their values: the
+        // forward runs on placeholders.
+        Func weights("weights"), bias("bias");
+        weights(co, ci, kx, ky) = 0.0f;
+        bias(co) = 0.0f;
+        // Autodiff's reduction over the output runs one past each end of grad_output (whose exterior is zero):
+        // the images' index is clamped so that those terms read inside the input.
+        Func clamped = BoundaryConditions::repeat_edge(input, {{Expr(), Expr()}, {Expr(), Expr()}, {Expr(), Expr()},
+                                                               {0, input.dim(3).extent()}});
+        Func conv = conv2d(clamped, input.dim(1).extent(), input.dim(2).extent(), weights, bias, geometry);
+        Region region;
+        for (int d = 0; d < 4; d++) region.push_back({0, grad_output.dim(d).extent()});
+        Derivative d = propagate_adjoints(conv, BoundaryConditions::constant_exterior(grad_output, 0.0f), region);
+        Func d_weights = d(weights), d_bias = d(bias);
+        grad_weights(co, ci, kx, ky) = d_weights(co, ci, kx, ky);
+        grad_bias(co) = d_bias(co);
+
+        /* THE SCHEDULE */
+        estimate_map(input, 64, 56);
+        estimate_map(grad_output, 64, 56);
+        for (int d = 0; d < 4; d++) grad_weights.dim(d).set_min(0);
+        grad_bias.dim(0).set_min(0);
+        grad_weights.dim(0).set_estimate(0, 64).dim(1).set_estimate(0, 64).dim(2).set_estimate(0, 3).dim(3).set_estimate(0, 3);
+        grad_bias.dim(0).set_estimate(0, 64);
+        const std::vector<RVar> r = d_weights.rvars();  // (x, y, n) of the forward
+        const std::vector<RVar> rb = d_bias.rvars();
+
+        if (get_target().has_gpu_feature()) {
+            // One thread per weight, 32 output channels a block; the (x, y, n) sum runs in the thread.
+            Var coi("coi"), cii("cii"), kk("kk");
+            grad_weights.fuse(kx, ky, kk).gpu_tile(co, ci, coi, cii, 32, 1, TailStrategy::GuardWithIf).gpu_blocks(kk);
+            d_weights.compute_at(grad_weights, cii);
+            grad_bias.gpu_tile(co, coi, 32, TailStrategy::GuardWithIf);
+            d_bias.compute_at(grad_bias, coi);
+            return;
+        }
+        const int vector = natural_vector_size<float>();
+        // Register tile: 4 vectors of output channels x 4 input channels of accumulators, plus 4 grad_output
+        // vectors and a broadcast input: 16 + 4 + 1 = 21 of AVX-512's 32 registers (2 vectors: 8 + 2 + 1 of
+        // AVX2's 16). Each (x, y, n) step is then 16 FMAs for 8 loads.
+        const int tile_vectors = get_target().has_feature(Target::AVX512) ? 4 : 2;
+        const int tile_co = tile_vectors * vector, tile_ci = 4;
+        Var coo("coo"), cio("cio"), cv("cv"), tile("tile");
+        grad_weights.split(co, coo, co, tile_co, TailStrategy::GuardWithIf)
+            .split(ci, cio, ci, tile_ci, TailStrategy::GuardWithIf)
+            .reorder(co, ci, coo, cio, kx, ky)
+            .fuse(coo, cio, tile).fuse(tile, kx, tile).fuse(tile, ky, tile)
+            .parallel(tile)
+            .vectorize(co, vector, TailStrategy::GuardWithIf);
+        d_weights.compute_at(grad_weights, tile)
+            .split(co, cv, co, vector, TailStrategy::GuardWithIf)
+            .vectorize(co)
+            .unroll(cv)
+            .unroll(ci);
+        d_weights.update()
+            .split(co, cv, co, vector, TailStrategy::GuardWithIf)
+            .reorder(co, cv, ci, r[0], r[1], r[2])
+            .vectorize(co)
+            .unroll(cv)
+            .unroll(ci);
+        d_weights.update().specialize(groups == 1);
+        // The bias gradient: per channel vector, a sum over every (x, y, n).
+        d_bias.compute_root().vectorize(co, vector, TailStrategy::GuardWithIf);
+        d_bias.update().reorder(co, rb[0], rb[1], rb[2]).vectorize(co, vector, TailStrategy::GuardWithIf);
+        grad_bias.vectorize(co, vector, TailStrategy::GuardWithIf);
+    }
+};
+
+// d(loss)/d(input) given d(loss)/d(output). The convolution is differentiated in a form whose adjoint is a
+// gather, not a scatter: channels split into (channel within group, group) so that every index is a pure
+// variable, and the stride taken after a full-resolution convolution, so that only that subsampling (a
+// copy of grad_output onto every stride-th pixel) scatters; the input's adjoint is then a transposed
+// convolution at full resolution, tiled like the forward one.
+class ConvGradInput : public Generator<ConvGradInput> {
+  public:
+    Input<Buffer<float>> weights_t{"weights_t", 4};  // (ci, co, kx, ky)
+    Input<Buffer<float>> grad_output{"grad_output", 4};
+    Input<int> stride_x{"stride_x", 1, 1, 1024};
+    Input<int> stride_y{"stride_y", 1, 1, 1024};
+    Input<int> pad_x{"pad_x", 1, 0, 1024};
+    Input<int> pad_y{"pad_y", 1, 0, 1024};
+    Input<int> dilation_x{"dilation_x", 1, 1, 1024};
+    Input<int> dilation_y{"dilation_y", 1, 1, 1024};
+    Input<int> groups{"groups", 1, 1, 1 << 20};
+    Output<Buffer<float>> grad_input{"grad_input", 4};
+
+    void generate() {
+        Var c("c"), j("j"), g("g"), ci("ci"), x("x"), y("y"), n("n"), kx("kx"), ky("ky");
+        const Expr in_group = weights_t.dim(0).extent(), out_group = weights_t.dim(1).extent() / groups;
+        const bool gpu = get_target().has_gpu_feature();
+
+        /* THE ALGORITHM */
+        // Input values never enter the input's adjoint (the conv is linear in them): a placeholder, defined
+        // everywhere, so the zero padding (constants, with no adjoint) needs no bounds here.
+        Func input("input");
+        input(ci, g, x, y, n) = 0.0f;
+        // Autodiff's reduction over output channels runs one past the end (where `upstream` below is zero):
+        // the clamp keeps those terms' weight reads inside the buffer.
+        Func weights("weights");
+        weights(j, g, ci, kx, ky) = weights_t(ci, min(g * out_group + j, weights_t.dim(1).extent() - 1), kx, ky);
+        RDom r(0, in_group, 0, weights_t.dim(2).extent(), 0, weights_t.dim(3).extent(), "r");
+        Func full("full");
+        full(j, g, x, y, n) = 0.0f;
+        full(j, g, x, y, n) += weights(j, g, r.x, r.y, r.z) *
+                               input(r.x, g, x + r.y * dilation_x - pad_x, y + r.z * dilation_y - pad_y, n);
+        Func conv("conv");
+        conv(j, g, x, y, n) = full(j, g, x * stride_x, y * stride_y, n);
+        // Zero outside grad_output, and past each group's end: autodiff's reduction over j runs one further,
+        // which would otherwise read the next group's first channel.
+        Func upstream("upstream");
+        upstream(j, g, x, y, n) =
+            select(j < out_group, BoundaryConditions::constant_exterior(grad_output, 0.0f)(g * out_group + j, x, y, n), 0.0f);
+        Region region = {{0, out_group}, {0, groups}};
+        for (int d = 1; d < 4; d++) region.push_back({0, grad_output.dim(d).extent()});
+        Derivative d = propagate_adjoints(conv, upstream, region);
+        Func d_full = d(full, 0);  // grad_output scattered onto the stride grid
+        Func d_input = d(input);   // the transposed convolution of d_full
+        // Channel c is ci = c % in_group of group c / in_group, written to fold away when dense or depthwise.
+        const Expr c_in_group = select(groups == 1, c, in_group == 1, 0, c % in_group);
+        const Expr c_group = select(groups == 1, 0, in_group == 1, c, c / in_group);
+        grad_input(c, x, y, n) = d_input(c_in_group, c_group, x, y, n);
+
+        /* THE SCHEDULE */
+        for (int d = 0; d < 4; d++) weights_t.dim(d).set_min(0);
+        weights_t.dim(0).set_estimate(0, 64).dim(1).set_estimate(0, 64).dim(2).set_estimate(0, 3).dim(3).set_estimate(0, 3);
+        estimate_map(grad_output, 64, 56);
+        estimate_map(grad_input, 64, 56);
+        const std::vector<RVar> rd = d_input.rvars();  // (co within group, kx, ky)
+        const Var dj = d_full.args()[0], dn = d_full.args()[4];
+        const Var dci = d_input.args()[0], dg = d_input.args()[1], dx = d_input.args()[2];
+
+        if (gpu) {
+            // The scatter: one thread per (channel, image) for the whole map, so no two threads add to one
+            // element. The transposed convolution: one thread per input value, like the forward.
+            Var jo("jo"), ji("ji"), co("co"), cc("cc"), xi("xi"), yn("yn");
+            d_full.compute_root().gpu_tile(dj, dn, jo, ji, 32, 1, TailStrategy::GuardWithIf);
+            d_full.update().gpu_tile(dj, dn, jo, ji, 32, 1, TailStrategy::GuardWithIf);
+            grad_input.fuse(y, n, yn).gpu_tile(c, x, cc, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
+            d_input.compute_at(grad_input, xi);
+            return;
+        }
+        const int vector = natural_vector_size<float>();
+        // The forward's register tile, transposed: 4 vectors of input channels x 4 columns of accumulators,
+        // 4 weight vectors, 1 broadcast of d_full: 21 of AVX-512's 32 registers (2 vectors on AVX2: 11 of 16).
+        const int tile_vectors = get_target().has_feature(Target::AVX512) ? 4 : 2;
+        const int tile_c = tile_vectors * vector, tile_x = 4;
+        Var cco("cco"), xo("xo"), cv("cv");
+        grad_input.split(c, cco, c, tile_c, TailStrategy::GuardWithIf)
+            .split(x, xo, x, tile_x, TailStrategy::GuardWithIf)
+            .reorder(c, x, xo, cco, y, n)
+            .parallel(y)
+            .vectorize(c, vector, TailStrategy::GuardWithIf);
+        // One image's scattered gradient at a time (a scatter is computed whole wherever it is placed), before
+        // its rows are processed in parallel.
+        d_full.compute_at(grad_input, n).vectorize(dj, vector, TailStrategy::GuardWithIf);
+        d_full.update().vectorize(dj, vector, TailStrategy::GuardWithIf);
+        d_input.compute_at(grad_input, xo);
+        // Depthwise (one channel per group): the vectors run along groups instead. A specialization inherits
+        // the schedule so far, so it is made first.
+        const Expr depthwise = in_group == 1 && out_group == 1;
+        d_input.specialize(depthwise).vectorize(dg, vector, TailStrategy::GuardWithIf).unroll(dx);
+        d_input.update().specialize(depthwise).reorder(dg, dx, rd[0], rd[1], rd[2])
+            .vectorize(dg, vector, TailStrategy::GuardWithIf).unroll(dx);
+        // Tiles of tile_c channels: one per grad_input tile when dense; grouped, the tile covers the group.
+        Var dco("dco");
+        d_input.split(dci, dco, dci, tile_c, TailStrategy::GuardWithIf)
+            .split(dci, cv, dci, vector, TailStrategy::GuardWithIf)
+            .vectorize(dci).unroll(cv).unroll(dx);
+        d_input.update()
+            .split(dci, dco, dci, tile_c, TailStrategy::GuardWithIf)
+            .split(dci, cv, dci, vector, TailStrategy::GuardWithIf)
+            .reorder(dci, cv, dx, rd[0], rd[1], rd[2], dco)
+            .vectorize(dci)
+            .unroll(cv)
+            .unroll(dx);
+        grad_input.specialize(groups == 1);
+        grad_input.specialize(in_group == 1);
+    }
+};
+
+}  // namespace
+}  // namespace antialiased
+
+HALIDE_REGISTER_GENERATOR(antialiased::ConvGradWeights, conv2d_grad_weights)
+HALIDE_REGISTER_GENERATOR(antialiased::ConvGradInput, conv2d_grad_input)

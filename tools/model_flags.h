@@ -1,0 +1,28 @@
+// The flags that name a network, shared by the tools, spelled like the reference's main.py: -a/--arch,
+// -f/--filter_size, plus --classes, --weights and --gpu.
+#pragma once
+
+#include <gflags/gflags.h>
+
+#include <string>
+
+#include "models/zoo.h"
+#include "runtime/device.h"
+
+DECLARE_string(weights);
+DECLARE_int32(classes);
+DECLARE_int32(gpu);
+
+namespace antialiased {
+
+struct ModelFlags {
+    std::string arch;
+    ModelOptions options;
+};
+
+// The architecture (Error when -a and --arch are both given and differ, or neither is) and its options.
+ModelFlags model_flags();
+// --gpu's device (Device::cpu() for -1).
+Device device_flag();
+
+}  // namespace antialiased

@@ -1,0 +1,67 @@
+// bazel run -c opt //tools:train_step -- -a ARCH [-f K] --weights W.pth --input X.npy --labels Y.npy
+//     --steps T --lr LR --momentum M --wd WD [--no-dropout] --save AFTER.pth --losses L.npy [--classes N]
+//     [--gpu 0] [--seed S]
+//
+// T deterministic SGD steps in training mode on one fixed batch (X float32 (N, 3, H, W), Y int64 (N,)), as
+// the reference's training loop takes them (torch.optim.SGD, cross-entropy, batch statistics), writing the
+// updated checkpoint (PyTorch state_dict keys) and the T losses (float32 (T,)). The same steps in torch give
+// the same weights: this is the check that our training is PyTorch's.
+#include <gflags/gflags.h>
+
+#include <cstdio>
+
+#include "runtime/npy.h"
+#include "runtime/trainer.h"
+#include "tools/model_flags.h"
+#include "tools/tool_main.h"
+
+DEFINE_string(input, "", "float32 .npy (N, 3, H, W): the batch");
+DEFINE_string(labels, "", "int64 .npy (N,): the batch's classes");
+DEFINE_int32(steps, 1, "number of SGD steps");
+DEFINE_double(lr, 0.1, "learning rate");
+DEFINE_double(momentum, 0.9, "momentum");
+DEFINE_double(wd, 1e-4, "weight decay (short for --weight_decay)");
+DEFINE_bool(dropout, true, "dropout layers active (--no-dropout: the identity, to compare with another run)");
+DEFINE_uint32(seed, 0, "seed of the dropout masks");
+DEFINE_string(save, "", "where to write the updated checkpoint (.pth)");
+DEFINE_string(losses, "", "where to write the losses, float32 .npy (T,)");
+
+namespace antialiased {
+namespace {
+
+void run() {
+    const ModelFlags flags = model_flags();
+    for (const auto &[flag, value] : {std::pair<const char *, const std::string &>{"--weights", FLAGS_weights},
+                                      {"--input", FLAGS_input}, {"--labels", FLAGS_labels}, {"--save", FLAGS_save}}) {
+        if (value.empty()) throw Error(std::string(flag) + " is required");
+    }
+    if (FLAGS_steps < 1) throw Error("--steps must be >= 1");
+    Model model = build_model(flags.arch, flags.options);
+    load_weights(*model, FLAGS_weights);
+    const Tensor images = read_npy_tensor(FLAGS_input);
+    const NpyArray<int64_t> labels = read_npy_int64(FLAGS_labels);
+    if (labels.shape.size() != 1 || labels.shape[0] != images.shape().n) {
+        throw Error(FLAGS_labels + ": expected " + std::to_string(images.shape().n) + " labels (N,) for " + FLAGS_input);
+    }
+
+    TrainContext context;
+    context.device = device_flag();
+    context.dropout = FLAGS_dropout;
+    context.seeds.seed(FLAGS_seed);
+    Trainer trainer(*model, SgdOptions{float(FLAGS_lr), float(FLAGS_momentum), float(FLAGS_wd)}, context);
+    std::vector<float> losses;
+    for (int step = 0; step < FLAGS_steps; step++) {
+        losses.push_back(trainer.step(images, labels.data));
+        std::printf("step %d  loss %.6f\n", step + 1, losses.back());
+    }
+    save_weights(*model, FLAGS_save);
+    if (!FLAGS_losses.empty()) write_npy(FLAGS_losses, {int64_t(losses.size())}, losses.data());
+}
+
+}  // namespace
+}  // namespace antialiased
+
+int main(int argc, char **argv) {
+    return antialiased::tool_main("train_step", "SGD steps of a network on one batch, like torch.optim.SGD", argc,
+                                  argv, antialiased::run);
+}
