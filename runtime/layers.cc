@@ -31,6 +31,7 @@
 #include "generators/scale_shift_cuda.h"
 #include "runtime/batch_norm_training.h"
 #include "runtime/error.h"
+#include "runtime/memory_pool.h"
 
 namespace antialiased {
 namespace {
@@ -61,6 +62,14 @@ int window_output(const char *layer, int size, int extent, int stride, int paddi
                     std::to_string(extent) + " px window");
     }
     return (size + 2 * padding - extent) / stride + 1;
+}
+
+// Scratch that a training step needs again every batch: from the pool, so that its pages are not faulted in
+// again each time (a VGG classifier's weight gradient is 400 MB).
+Halide::Runtime::Buffer<float> scratch_buffer(std::vector<int> extents) {
+    Halide::Runtime::Buffer<float> buffer(nullptr, extents);
+    buffer.allocate(pool_allocate, pool_free);
+    return buffer;
 }
 
 Halide::Runtime::Buffer<float> vector_buffer(const std::vector<float> &values) {
@@ -112,23 +121,27 @@ void Conv2d::state(const std::string &prefix, std::vector<StateEntry> *entries) 
     }
 }
 
+size_t Conv2d::weight_index(int co, int ci, int kx, int ky) const {
+    return ((size_t(co) * (in_ / options_.groups) + ci) * kernel_ + ky) * kernel_ + kx;
+}
+
 void Conv2d::prepare() {
     const int in_group = in_ / options_.groups, k = kernel_;
-    weights_ = Halide::Runtime::Buffer<float>(out_, in_group, k, k);
+    if (weights_.dimensions() != 4 || weights_.dim(0).extent() != out_ || weights_.dim(1).extent() != in_group) {
+        weights_ = Halide::Runtime::Buffer<float>(out_, in_group, k, k);
+    }
     std::vector<float> bias(out_, 0.0f);
     const std::vector<float> scales = batch_norm_ ? batch_norm_->scale() : std::vector<float>(out_, 1.0f);
     const std::vector<float> shifts = batch_norm_ ? batch_norm_->shift() : std::vector<float>(out_, 0.0f);
-    for (int co = 0; co < out_; co++) {
-        const float scale = scales[co];
-        for (int ci = 0; ci < in_group; ci++) {
-            for (int ky = 0; ky < k; ky++) {
-                for (int kx = 0; kx < k; kx++) {
-                    weights_(co, ci, kx, ky) = weight_[((size_t(co) * in_group + ci) * k + ky) * k + kx] * scale;
-                }
+    float *w = weights_.data();  // dense, co innermost
+    for (int ky = 0; ky < k; ky++) {
+        for (int kx = 0; kx < k; kx++) {
+            for (int ci = 0; ci < in_group; ci++) {
+                for (int co = 0; co < out_; co++) *w++ = weight_[weight_index(co, ci, kx, ky)] * scales[co];
             }
         }
-        bias[co] = (options_.bias ? bias_[co] : 0.0f) * scale + shifts[co];
     }
+    for (int co = 0; co < out_; co++) bias[co] = (options_.bias ? bias_[co] : 0.0f) * scales[co] + shifts[co];
     weights_.set_host_dirty();
     biases_ = vector_buffer(bias);
 }
@@ -178,7 +191,7 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     saved_input_ = Tensor();
     const Device &device = context.device;
     const int in_group = in_ / options_.groups, k = kernel_;
-    Halide::Runtime::Buffer<float> grad_weights(out_, in_group, k, k), grad_bias(out_);
+    Halide::Runtime::Buffer<float> grad_weights = scratch_buffer({out_, in_group, k, k}), grad_bias(out_);
     auto weights_stage = device.is_cuda() ? conv2d_grad_weights_cuda : conv2d_grad_weights_cpu;
     check_halide(weights_stage(input.raw(), grad_output.raw(), k, k, options_.stride, options_.stride, options_.padding,
                                options_.padding, options_.dilation, options_.dilation, options_.groups,
@@ -187,12 +200,11 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     grad_weights.copy_to_host();
     grad_bias.copy_to_host();
     weight_grad_.resize(weight_.size());
-    for (int co = 0; co < out_; co++) {
-        for (int ci = 0; ci < in_group; ci++) {
-            for (int ky = 0; ky < k; ky++) {
-                for (int kx = 0; kx < k; kx++) {
-                    weight_grad_[((size_t(co) * in_group + ci) * k + ky) * k + kx] = grad_weights(co, ci, kx, ky);
-                }
+    const float *gw = grad_weights.data();  // dense, co innermost
+    for (int ky = 0; ky < k; ky++) {
+        for (int kx = 0; kx < k; kx++) {
+            for (int ci = 0; ci < in_group; ci++) {
+                for (int co = 0; co < out_; co++) weight_grad_[weight_index(co, ci, kx, ky)] = *gw++;
             }
         }
     }
@@ -200,9 +212,15 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     if (!input_grad) return Tensor();
 
     // The stage reads the weights input-channels innermost: (ci, co, kx, ky), from the layout forward uses.
-    Halide::Runtime::Buffer<float> weights_t(in_group, out_, k, k);
+    Halide::Runtime::Buffer<float> weights_t = scratch_buffer({in_group, out_, k, k});
     weights_.copy_to_host();
-    weights_t.for_each_element([&](int ci, int co, int kx, int ky) { weights_t(ci, co, kx, ky) = weights_(co, ci, kx, ky); });
+    const float *w = weights_.data();
+    float *wt = weights_t.data();
+    for (int kk = 0; kk < k * k; kk++) {
+        for (int ci = 0; ci < in_group; ci++) {
+            for (int co = 0; co < out_; co++) wt[(size_t(kk) * out_ + co) * in_group + ci] = *w++;
+        }
+    }
     weights_t.set_host_dirty();
     Tensor grad_input = Tensor::uninitialized(input.shape());
     auto input_stage = device.is_cuda() ? conv2d_grad_input_cuda : conv2d_grad_input_cpu;
@@ -231,29 +249,11 @@ void Linear::state(const std::string &prefix, std::vector<StateEntry> *entries) 
     entries->push_back(bias);
 }
 
-void Linear::permute_columns(std::vector<float> &matrix, bool to_torch) const {
-    // Column c*H*W + y*W + x of PyTorch's weight reads our flattened element (y*W + x)*C + c.
-    const std::vector<float> from = matrix;
-    const int plane = map_.h * map_.w;
-    for (int o = 0; o < out_; o++) {
-        for (int c = 0; c < map_.c; c++) {
-            for (int p = 0; p < plane; p++) {
-                const size_t torch = size_t(o) * in_ + size_t(c) * plane + p, ours = size_t(o) * in_ + size_t(p) * map_.c + c;
-                if (to_torch) {
-                    matrix[torch] = from[ours];
-                } else {
-                    matrix[ours] = from[torch];
-                }
-            }
-        }
-    }
-}
-
-void Linear::prepare() {
-    const std::vector<float> torch_order = weight_;
-    permute_columns(weight_, false);
-    Conv2d::prepare();
-    weight_ = torch_order;  // the state stays in PyTorch's order
+size_t Linear::weight_index(int co, int ci, int kx, int ky) const {
+    // Our flattened element ci = (y*W + x)*C + c is PyTorch's column c*H*W + y*W + x.
+    (void)kx, (void)ky;
+    const int c = ci % map_.c, pixel = ci / map_.c;
+    return size_t(co) * in_ + size_t(c) * map_.h * map_.w + pixel;
 }
 
 Tensor Linear::flattened(const Tensor &input) const {
@@ -275,7 +275,6 @@ Tensor Linear::forward_train(const Tensor &input, TrainContext &context) {
 
 Tensor Linear::backward(const Tensor &grad_output, TrainContext &context, bool input_grad) {
     const Tensor grad = Conv2d::backward(grad_output, context, input_grad);
-    permute_columns(weight_grad_, true);
     return grad.empty() ? grad : grad.reshaped(Shape{grad.shape().n, map_.c, map_.h, map_.w});
 }
 

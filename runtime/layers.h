@@ -30,6 +30,8 @@ class Conv2d : public Module {
 
   protected:
     std::string describe() const;  // "Conv2d(64, 128, 3, stride 2, padding 1)", for errors
+    // Where weight_ (PyTorch's layout) holds element (co, ci, kx, ky) of the stages' weights.
+    virtual size_t weight_index(int co, int ci, int kx, int ky) const;
     int in_, out_, kernel_;
     ConvOptions options_;
     std::vector<float> weight_, bias_;
@@ -52,13 +54,14 @@ class Linear : public Conv2d {
     Tensor forward_train(const Tensor &input, TrainContext &context) override;
     Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override;
     void state(const std::string &prefix, std::vector<StateEntry> *entries) override;
-    void prepare() override;
+
+  protected:
+    // PyTorch flattens maps channel-major, ours are channels-innermost: the columns are permuted.
+    size_t weight_index(int co, int ci, int kx, int ky) const override;
 
   private:
     // The input as the (N, in_features, 1, 1) map the 1x1 convolution takes.
     Tensor flattened(const Tensor &input) const;
-    // Reorders the columns of an (out, in) matrix between PyTorch's order and the order of our maps.
-    void permute_columns(std::vector<float> &matrix, bool to_torch) const;
     Shape map_;
 };
 

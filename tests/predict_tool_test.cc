@@ -69,7 +69,7 @@ TEST_F(PredictTool, BadInputIsAOneLineError) {
     } cases[] = {
         {"-a resnet51" + weights + " --input x.npy --output y.npy", "predict: unknown architecture 'resnet51' (valid:"},
         {"-a mobilenet_v2_lpf3" + weights + " --input x.npy --output y.npy",
-         "key classifier.1.weight has shape (10, 1280), the model (1000, 1280)"},
+         "key classifier.0.weight has shape (10, 1280), the model (1000, 1280)"},
         {"-a resnet18_lpf3 --classes 10" + weights + " --input x.npy --output y.npy", "missing key conv1.weight"},
         {"-a mobilenet_v2_lpf3 --classes 10 --weights " + dir_ + "/input.npy --input x --output y",
          "not a PyTorch checkpoint"},

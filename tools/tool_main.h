@@ -19,7 +19,11 @@ int tool_main(const char *tool, const char *usage, int argc, char **argv, Run ru
     std::vector<std::string> args(argv, argv + argc);
     std::vector<char *> pointers;
     for (std::string &arg : args) {
-        if (arg.rfind("--no-", 0) == 0) arg.erase(4, 1);  // gflags spells negation --noX
+        gflags::CommandLineFlagInfo flag;
+        if (arg.rfind("--no-", 0) == 0 && gflags::GetCommandLineFlagInfo(arg.substr(5).c_str(), &flag) &&
+            flag.type == "bool") {
+            arg.erase(4, 1);  // gflags spells the negation --noX
+        }
         pointers.push_back(&arg[0]);
     }
     pointers.push_back(nullptr);

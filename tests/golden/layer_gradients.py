@@ -29,6 +29,7 @@ CASES = {
     'conv1x1_tails': (lambda: nn.Conv2d(70, 40, 1, bias=False), (2, 70, 5, 6), False),
     'conv3x3_tails': (lambda: nn.Conv2d(40, 70, 3, 1, 1, bias=False), (2, 40, 7, 6), False),
     'conv3x3_wide': (lambda: nn.Conv2d(128, 128, 3, 1, 1, bias=False), (4, 128, 12, 12), False),
+    'conv3x3_large_map': (lambda: nn.Conv2d(16, 32, 3, 1, 1), (4, 16, 64, 64), False),
     'conv_depthwise': (lambda: nn.Conv2d(24, 24, 3, 1, 1, groups=24, bias=False), (2, 24, 8, 7), False),
     'conv_depthwise_wide': (lambda: nn.Conv2d(144, 144, 3, 1, 1, groups=144, bias=False), (4, 144, 16, 16), False),
     'conv_depthwise_tiny_map': (lambda: nn.Conv2d(960, 960, 3, 1, 1, groups=960, bias=False), (4, 960, 2, 2), False),
