@@ -8,6 +8,7 @@
 // the same weights: this is the check that our training is PyTorch's.
 #include <gflags/gflags.h>
 
+#include <chrono>
 #include <cstdio>
 
 #include "runtime/npy.h"
@@ -51,8 +52,10 @@ void run() {
     Trainer trainer(*model, SgdOptions{float(FLAGS_lr), float(FLAGS_momentum), float(FLAGS_wd)}, context);
     std::vector<float> losses;
     for (int step = 0; step < FLAGS_steps; step++) {
+        const auto start = std::chrono::steady_clock::now();
         losses.push_back(trainer.step(images, labels.data));
-        std::printf("step %d  loss %.6f\n", step + 1, losses.back());
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+        std::printf("step %d  loss %.6f  (%.2f s)\n", step + 1, losses.back(), took.count());
     }
     save_weights(*model, FLAGS_save);
     if (!FLAGS_losses.empty()) write_npy(FLAGS_losses, {int64_t(losses.size())}, losses.data());

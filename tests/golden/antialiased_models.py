@@ -313,10 +313,11 @@ def compare():
     rounding of a ReLU's kink, or of a tie in max pooling, two float runs can route a gradient differently:
     each of our layers matches PyTorch's double-precision backward to 1e-5 on our activations, yet after three
     steps VGG's weights differ from PyTorch's by up to 2.4% of their change. Two float runs of a chaotic
-    network each differ from the double-precision one by about as much, and single entries by up to a few
-    times more. So per entry, in the L2 norm, |ours - torch| <= 5 |torch - double| + 0.05 |torch - before| +
-    1e-6 (|before| + 1); BlurPool filters and integer entries exactly equal; each loss within 5 |torch -
-    double| + 1e-3 x the first loss of torch's. Prints the largest ratio of difference to allowance; exits 1 naming the entry if one is over."""
+    network (MobileNetV2 here) each differ from the double-precision one by about as much over all entries,
+    single entries by several times more. So in the L2 norm, over all float entries together |ours - torch|
+    <= 3 |torch - double| + 0.05 |torch - before|, and per entry |ours - torch| <= 10 |torch - double| +
+    0.05 |torch - before| + 1e-6 (|before| + 1); BlurPool filters and integer entries exactly equal; each
+    loss within 5 |torch - double| + 1e-3 x the first loss of torch's. Prints the largest ratio of difference to allowance; exits 1 naming the entry if one is over."""
     import numpy as np
     d = sys.argv[2]
     before, torch_f, torch_d, ours = (torch.load(os.path.join(d, n)) for n in
@@ -324,6 +325,7 @@ def compare():
     if list(torch_f) != list(ours):
         sys.exit(f'keys differ: {sorted(set(torch_f) ^ set(ours))[:5]}')
     worst, worst_key = 0.0, ''
+    total = {'ours': 0.0, 'double': 0.0, 'change': 0.0}
     for key, e in torch_f.items():
         g = ours[key]
         if g.shape != e.shape or g.dtype != e.dtype:
@@ -335,18 +337,25 @@ def compare():
                 sys.exit(f'{key} is {g.tolist()}, expected {e.tolist()}')
             continue
         e, g, x, b = e.double(), g.double(), torch_d[key].double(), before[key].double()
-        allowance = 5 * (e - x).norm() + 0.05 * (e - b).norm() + 1e-6 * (b.norm() + 1)
+        for name, value in (('ours', g - e), ('double', e - x), ('change', e - b)):
+            total[name] += value.norm().item() ** 2
+        allowance = 10 * (e - x).norm() + 0.05 * (e - b).norm() + 1e-6 * (b.norm() + 1)
         ratio = ((g - e).norm() / allowance).item()
         if ratio > worst:
             worst, worst_key = ratio, key
         if ratio > 1:
             sys.exit(f'{key}: differs from PyTorch by {(g - e).norm().item():.3g} (L2), allowed {allowance.item():.3g}')
+    ours_all, double_all, change_all = (total[name] ** 0.5 for name in ('ours', 'double', 'change'))
+    if ours_all > 3 * double_all + 0.05 * change_all:
+        sys.exit(f'all entries: differ from PyTorch by {ours_all:.3g} (L2), PyTorch from its double-precision '
+                 f'run by {double_all:.3g}, for a change of {change_all:.3g}')
     lf, ld, lo = (np.load(os.path.join(d, n)).astype(np.float64) for n in
                   ('losses.npy', 'losses_double.npy', 'ours_losses.npy'))
     if lo.shape != lf.shape or np.any(np.abs(lo - lf) > 5 * np.abs(lf - ld) + 1e-3 * lf[0]):
         sys.exit(f'losses {lo.tolist()}, PyTorch {lf.tolist()} (double precision {ld.tolist()})')
-    print(f'largest difference {worst:.3g} of its allowance, at {worst_key}; losses {lo.tolist()}, '
-          f'PyTorch {lf.tolist()}')
+    print(f'all entries: {ours_all / change_all:.3g} of the change from PyTorch ({double_all / change_all:.3g} '
+          f'from float to double in PyTorch); per entry, largest difference {worst:.3g} of its allowance, at '
+          f'{worst_key}; losses {lo.tolist()}, PyTorch {lf.tolist()}')
 
 
 if __name__ == '__main__':
