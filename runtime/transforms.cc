@@ -118,4 +118,45 @@ Tensor validation_transform(const Image &image, int resize_to, int crop_size) {
     return normalize(center_crop(resize_shorter_side(image, resize_to), crop_size));
 }
 
+Image random_resized_crop(const Image &image, int size, std::mt19937 &random) {
+    const double width = image.width, height = image.height, area = width * height;
+    const double min_ratio = 3.0 / 4.0, max_ratio = 4.0 / 3.0;
+    std::uniform_real_distribution<double> scale(0.08, 1.0), log_ratio(std::log(min_ratio), std::log(max_ratio));
+    for (int attempt = 0; attempt < 10; attempt++) {
+        const double target = area * scale(random), ratio = std::exp(log_ratio(random));
+        const int w = int(std::lround(std::sqrt(target * ratio))), h = int(std::lround(std::sqrt(target / ratio)));
+        if (w > 0 && w <= image.width && h > 0 && h <= image.height) {
+            const int top = std::uniform_int_distribution<int>(0, image.height - h)(random);
+            const int left = std::uniform_int_distribution<int>(0, image.width - w)(random);
+            return resize(crop(image, left, top, w, h), size, size);
+        }
+    }
+    int w = image.width, h = image.height;
+    if (width / height < min_ratio) {
+        h = int(std::lround(w / min_ratio));
+    } else if (width / height > max_ratio) {
+        w = int(std::lround(h * max_ratio));
+    }
+    return resize(crop(image, (image.width - w) / 2, (image.height - h) / 2, w, h), size, size);
+}
+
+Image horizontal_flip(const Image &image) {
+    Image out = image;
+    const int c = image.channels;
+    for (int y = 0; y < image.height; y++) {
+        for (int x = 0; x < image.width; x++) {
+            const uint8_t *src = &image.pixels[(size_t(y) * image.width + (image.width - 1 - x)) * c];
+            std::copy(src, src + c, &out.pixels[(size_t(y) * image.width + x) * c]);
+        }
+    }
+    return out;
+}
+
+Tensor training_transform(const Image &image, std::mt19937 &random, int crop_size) {
+    if (image.channels != 3) throw Error("training_transform: the image must be RGB");
+    Image cropped = random_resized_crop(image, crop_size, random);
+    if (std::bernoulli_distribution(0.5)(random)) cropped = horizontal_flip(cropped);
+    return normalize(cropped);
+}
+
 }  // namespace antialiased

@@ -2,6 +2,8 @@
 // crops, and normalization with the ImageNet mean and standard deviation.
 #pragma once
 
+#include <random>
+
 #include "runtime/image_io.h"
 #include "runtime/tensor.h"
 
@@ -23,6 +25,17 @@ Image center_crop(const Image &image, int size);
 
 // (1, 3, H, W): RGB in [0, 1], minus the ImageNet mean, over its standard deviation. The image must be RGB.
 Tensor normalize(const Image &image);
+
+// torchvision's RandomResizedCrop(size) with its defaults (area scale in [0.08, 1], aspect ratio in [3/4, 4/3]
+// log-uniform, 10 tries, then the central crop of the clamped aspect ratio), resized to size x size, drawing from
+// `random` (not torch's generator: the crops are distributed alike, not equal).
+Image random_resized_crop(const Image &image, int size, std::mt19937 &random);
+// The image mirrored left to right.
+Image horizontal_flip(const Image &image);
+
+// The training transform of the reference: RGB, RandomResizedCrop(crop_size), a horizontal flip with
+// probability 1/2, normalized.
+Tensor training_transform(const Image &image, std::mt19937 &random, int crop_size = 224);
 
 // The validation transform of the reference: RGB, shorter side to `resize_to` (256), central `crop_size`
 // (224) crop, normalized.
