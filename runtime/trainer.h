@@ -24,6 +24,8 @@ class Trainer {
 
     Sgd &optimizer() { return sgd_; }
     TrainContext &context() { return context_; }
+    // The momentum buffers by parameter name, for checkpoints (and to restore them on resume).
+    std::map<std::string, std::vector<float>> &momentum() { return momentum_; }
 
   private:
     Module &model_;

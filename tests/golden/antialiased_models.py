@@ -305,6 +305,41 @@ def train():
     np.save(os.path.join(out, 'losses_double.npy'), np.array(losses))
 
 
+def train_checkpoint():
+    """antialiased_models.py train_checkpoint ARCH OUT_DIR: a random 10-class ARCH after one SGD step (lr 0.1,
+    momentum 0.9, wd 1e-4) on a random batch of 2 at 64 px, saved as the reference's main.py saves it
+    (OUT_DIR/checkpoint.pth.tar: epoch 3, best_acc1 a tensor, as accuracy() returns it), and its first
+    parameter's momentum buffer (momentum0.npy)."""
+    import numpy as np
+    arch, out = sys.argv[2], sys.argv[3]
+    model = randomize(build(arch, num_classes=10))
+    optimizer = torch.optim.SGD(model.parameters(), 0.1, momentum=0.9, weight_decay=1e-4)
+    model.train()
+    nn.functional.cross_entropy(model(torch.randn(2, 3, 64, 64)), torch.tensor([1, 3])).backward()
+    optimizer.step()
+    torch.save({'epoch': 3, 'arch': arch, 'state_dict': model.state_dict(), 'best_acc1': torch.tensor(41.5),
+                'optimizer': optimizer.state_dict()}, os.path.join(out, 'checkpoint.pth.tar'))
+    first = next(iter(model.parameters()))
+    np.save(os.path.join(out, 'momentum0.npy'), optimizer.state[first]['momentum_buffer'].numpy())
+
+
+def resume_check():
+    """antialiased_models.py resume_check ARCH PATH: PyTorch resumes from PATH as main.py does (strict weights,
+    optimizer.load_state_dict into SGD over model.parameters()); prints epoch, arch, best_acc1, the number of
+    momentum buffers and the first one's sum."""
+    arch, path = sys.argv[2], sys.argv[3]
+    checkpoint = torch.load(path)
+    model = build(arch, num_classes=10)
+    model.load_state_dict(checkpoint['state_dict'], strict=True)
+    optimizer = torch.optim.SGD(model.parameters(), 1.0, momentum=0.0)
+    optimizer.load_state_dict(checkpoint['optimizer'])
+    group = optimizer.param_groups[0]
+    first = optimizer.state[next(iter(model.parameters()))]['momentum_buffer']
+    print(checkpoint['epoch'], checkpoint['arch'], float(checkpoint['best_acc1']), len(optimizer.state),
+          f"{group['lr']:.6g} {group['momentum']:.6g} {group['weight_decay']:.6g} {group['nesterov']}",
+          repr(float(first.double().sum())))
+
+
 def compare():
     """antialiased_models.py compare DIR: DIR/ours.pth and ours_losses.npy (our steps from DIR/weights.pth)
     against PyTorch's (after.pth, losses.npy). Float rounding alone moves PyTorch's result by its distance to
@@ -359,4 +394,5 @@ def compare():
 
 
 if __name__ == '__main__':
-    {'check': check, 'old_keys': old_keys, 'train': train, 'compare': compare}.get(sys.argv[1], main)()
+    {'check': check, 'old_keys': old_keys, 'train': train, 'compare': compare,
+     'train_checkpoint': train_checkpoint, 'resume_check': resume_check}.get(sys.argv[1], main)()
