@@ -34,13 +34,19 @@ void constrain_map(Map &map) {
     for (int d = 0; d < 4; d++) map.dim(d).set_min(0).set_estimate(0, d == 0 ? 64 : d == 3 ? 16 : 56);
 }
 
-class BatchNormTrainForward : public Generator<BatchNormTrainForward> {
+// The layer's inputs, first in both stages' signatures.
+template <typename T>
+class BatchNormTrainBase : public Generator<T> {
   public:
-    Input<Buffer<float>> input{"input", 4};
-    Input<Buffer<float>> weight{"weight", 1};
-    Input<Buffer<float>> bias{"bias", 1};
-    Input<float> eps{"eps"};
-    Input<int> activation{"activation", kNoActivation, kNoActivation, kRelu6};
+    GeneratorInput<Buffer<float>> input{"input", 4};
+    GeneratorInput<Buffer<float>> weight{"weight", 1};
+    GeneratorInput<Buffer<float>> bias{"bias", 1};
+    GeneratorInput<float> eps{"eps"};
+    GeneratorInput<int> activation{"activation", kNoActivation, kNoActivation, kRelu6};
+};
+
+class BatchNormTrainForward : public BatchNormTrainBase<BatchNormTrainForward> {
+  public:
     Output<Buffer<float>> output{"output", 4};
     Output<Buffer<float>> batch_mean{"batch_mean", 1};
     Output<Buffer<float>> batch_variance{"batch_variance", 1};  // biased
@@ -74,13 +80,8 @@ class BatchNormTrainForward : public Generator<BatchNormTrainForward> {
 };
 
 // Gradients with respect to the input, weight and bias, given the gradient of the output.
-class BatchNormTrainBackward : public Generator<BatchNormTrainBackward> {
+class BatchNormTrainBackward : public BatchNormTrainBase<BatchNormTrainBackward> {
   public:
-    Input<Buffer<float>> input{"input", 4};
-    Input<Buffer<float>> weight{"weight", 1};
-    Input<Buffer<float>> bias{"bias", 1};
-    Input<float> eps{"eps"};
-    Input<int> activation{"activation", kNoActivation, kNoActivation, kRelu6};
     Input<Buffer<float>> grad_output{"grad_output", 4};
     Output<Buffer<float>> grad_input{"grad_input", 4};
     Output<Buffer<float>> grad_weight{"grad_weight", 1};

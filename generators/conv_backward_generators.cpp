@@ -18,22 +18,28 @@ void estimate_map(Map &map, int channels, int size) {
     map.dim(0).set_estimate(0, channels).dim(1).set_estimate(0, size).dim(2).set_estimate(0, size).dim(3).set_estimate(0, 16);
 }
 
+// What both gradient stages take, first in their signatures: d(loss)/d(output) and the forward's geometry.
+template <typename T>
+class ConvBackwardBase : public Generator<T> {
+  public:
+    GeneratorInput<Buffer<float>> grad_output{"grad_output", 4};
+    GeneratorInput<int> stride_x{"stride_x", 1, 1, 1024};
+    GeneratorInput<int> stride_y{"stride_y", 1, 1, 1024};
+    GeneratorInput<int> pad_x{"pad_x", 1, 0, 1024};
+    GeneratorInput<int> pad_y{"pad_y", 1, 0, 1024};
+    GeneratorInput<int> dilation_x{"dilation_x", 1, 1, 1024};
+    GeneratorInput<int> dilation_y{"dilation_y", 1, 1, 1024};
+    GeneratorInput<int> groups{"groups", 1, 1, 1 << 20};
+};
+
 // d(loss)/d(weights) and d(loss)/d(bias) given d(loss)/d(output): the adjoint of conv2d() with respect to its
 // weights is a pure function of (co, ci, kx, ky), a sum over (x, y, n) of grad_output x input: a matrix product
 // that is tiled like the forward convolution.
-class ConvGradWeights : public Generator<ConvGradWeights> {
+class ConvGradWeights : public ConvBackwardBase<ConvGradWeights> {
   public:
     Input<Buffer<float>> input{"input", 4};
-    Input<Buffer<float>> grad_output{"grad_output", 4};
     Input<int> kernel_x{"kernel_x", 3, 1, 1024};
     Input<int> kernel_y{"kernel_y", 3, 1, 1024};
-    Input<int> stride_x{"stride_x", 1, 1, 1024};
-    Input<int> stride_y{"stride_y", 1, 1, 1024};
-    Input<int> pad_x{"pad_x", 1, 0, 1024};
-    Input<int> pad_y{"pad_y", 1, 0, 1024};
-    Input<int> dilation_x{"dilation_x", 1, 1, 1024};
-    Input<int> dilation_y{"dilation_y", 1, 1, 1024};
-    Input<int> groups{"groups", 1, 1, 1 << 20};
     Output<Buffer<float>> grad_weights{"grad_weights", 4};
     Output<Buffer<float>> grad_bias{"grad_bias", 1};
 
@@ -117,17 +123,9 @@ class ConvGradWeights : public Generator<ConvGradWeights> {
 // variable, and the stride taken after a full-resolution convolution, so that only that subsampling (a
 // copy of grad_output onto every stride-th pixel) scatters; the input's adjoint is then a transposed
 // convolution at full resolution, tiled like the forward one.
-class ConvGradInput : public Generator<ConvGradInput> {
+class ConvGradInput : public ConvBackwardBase<ConvGradInput> {
   public:
     Input<Buffer<float>> weights_t{"weights_t", 4};  // (ci, co, kx, ky)
-    Input<Buffer<float>> grad_output{"grad_output", 4};
-    Input<int> stride_x{"stride_x", 1, 1, 1024};
-    Input<int> stride_y{"stride_y", 1, 1, 1024};
-    Input<int> pad_x{"pad_x", 1, 0, 1024};
-    Input<int> pad_y{"pad_y", 1, 0, 1024};
-    Input<int> dilation_x{"dilation_x", 1, 1, 1024};
-    Input<int> dilation_y{"dilation_y", 1, 1, 1024};
-    Input<int> groups{"groups", 1, 1, 1 << 20};
     Output<Buffer<float>> grad_input{"grad_input", 4};
 
     void generate() {

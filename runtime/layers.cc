@@ -193,8 +193,8 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     const int in_group = in_ / options_.groups, k = kernel_;
     Halide::Runtime::Buffer<float> grad_weights = scratch_buffer({out_, in_group, k, k}), grad_bias(out_);
     auto weights_stage = device.is_cuda() ? conv2d_grad_weights_cuda : conv2d_grad_weights_cpu;
-    check_halide(weights_stage(input.raw(), grad_output.raw(), k, k, options_.stride, options_.stride, options_.padding,
-                               options_.padding, options_.dilation, options_.dilation, options_.groups,
+    check_halide(weights_stage(grad_output.raw(), options_.stride, options_.stride, options_.padding, options_.padding,
+                               options_.dilation, options_.dilation, options_.groups, input.raw(), k, k,
                                grad_weights.raw_buffer(), grad_bias.raw_buffer()),
                  describe() + " weight gradient on " + device.name());
     grad_weights.copy_to_host();
@@ -224,8 +224,8 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     weights_t.set_host_dirty();
     Tensor grad_input = Tensor::uninitialized(input.shape());
     auto input_stage = device.is_cuda() ? conv2d_grad_input_cuda : conv2d_grad_input_cpu;
-    check_halide(input_stage(weights_t.raw_buffer(), grad_output.raw(), options_.stride, options_.stride,
-                             options_.padding, options_.padding, options_.dilation, options_.dilation, options_.groups,
+    check_halide(input_stage(grad_output.raw(), options_.stride, options_.stride, options_.padding, options_.padding,
+                             options_.dilation, options_.dilation, options_.groups, weights_t.raw_buffer(),
                              grad_input.raw()),
                  describe() + " input gradient on " + device.name());
     return grad_input;
@@ -482,7 +482,8 @@ Tensor Dropout::forward_train(const Tensor &input, TrainContext &context) {
 }
 
 Tensor Dropout::backward(const Tensor &grad_output, TrainContext &context, bool input_grad) {
-    if (!input_grad || !active_) return input_grad ? grad_output : Tensor();
+    if (!input_grad) return Tensor();
+    if (!active_) return grad_output;
     Tensor grad_input = Tensor::uninitialized(grad_output.shape());
     auto pipeline = context.device.is_cuda() ? dropout_backward_cuda : dropout_backward_cpu;
     check_halide(pipeline(grad_output.raw(), p_, seed_, grad_input.raw()), "Dropout backward on " + context.device.name());
