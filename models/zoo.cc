@@ -4,22 +4,31 @@
 #include <map>
 #include <regex>
 
+#include "models/initialization.h"
 #include "runtime/error.h"
 
 namespace antialiased {
 namespace {
 
-using Family = std::function<Model(const std::string &, bool, const ModelOptions &)>;
+struct Family {
+    std::vector<std::string> names;
+    std::function<Model(const std::string &, bool, const ModelOptions &)> build;
+    InitScheme init;  // the constructors' initialization (the same for the anti-aliased and baseline versions)
+};
 
-const std::vector<std::pair<std::vector<std::string>, Family>> &families() {
-    static const std::vector<std::pair<std::vector<std::string>, Family>> all = {
+const std::vector<Family> &families() {
+    using Conv = InitScheme::Conv;
+    using Linear = InitScheme::Linear;
+    static const std::vector<Family> all = {
         {{"resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "resnext50_32x4d", "resnext101_32x8d",
           "wide_resnet50_2", "wide_resnet101_2"},
-         resnet},
-        {{"alexnet"}, alexnet},
-        {{"vgg11", "vgg13", "vgg16", "vgg19", "vgg11_bn", "vgg13_bn", "vgg16_bn", "vgg19_bn"}, vgg},
-        {{"densenet121", "densenet161", "densenet169", "densenet201"}, densenet},
-        {{"mobilenet_v2"}, mobilenet},
+         resnet, {Conv::kKaimingNormalFanOut, Linear::kDefault, false, false}},
+        {{"alexnet"}, alexnet, {}},
+        {{"vgg11", "vgg13", "vgg16", "vgg19", "vgg11_bn", "vgg13_bn", "vgg16_bn", "vgg19_bn"},
+         vgg, {Conv::kKaimingNormalFanOut, Linear::kNormal001, true, true}},
+        {{"densenet121", "densenet161", "densenet169", "densenet201"},
+         densenet, {Conv::kKaimingNormalFanIn, Linear::kDefault, false, true}},
+        {{"mobilenet_v2"}, mobilenet, {Conv::kKaimingNormalFanOut, Linear::kNormal001, true, true}},
     };
     return all;
 }
@@ -30,11 +39,37 @@ std::string valid_names() {
     return names;
 }
 
+// The family of `arch` ("resnet50_lpf4", "resnet50_lpf", "resnet50"), its base name and whether it is
+// anti-aliased (the filter size, if in the name, goes to `filter_size`).
+const Family &family_of(const std::string &arch, std::string *base, bool *anti_aliased, int *filter_size) {
+    *base = arch;
+    *anti_aliased = false;
+    const size_t lpf = arch.rfind("_lpf");
+    if (lpf != std::string::npos) {
+        *base = arch.substr(0, lpf);
+        *anti_aliased = true;
+        const std::string k = arch.substr(lpf + 4);
+        if (!k.empty()) {
+            if (k.size() != 1 || k[0] < '1' || k[0] > '7') {
+                throw Error("unknown architecture '" + arch + "': the filter size after _lpf is one of 1..7");
+            }
+            *filter_size = k[0] - '0';
+        }
+    }
+    for (const Family &family : families()) {
+        for (const std::string &name : family.names) {
+            if (name == *base) return family;
+        }
+    }
+    throw Error("unknown architecture '" + arch + "' (valid: " + valid_names() +
+                "; add _lpf<K> for the anti-aliased version with filter size K)");
+}
+
 }  // namespace
 
 std::vector<std::string> model_names() {
     std::vector<std::string> names;
-    for (const auto &family : families()) names.insert(names.end(), family.first.begin(), family.first.end());
+    for (const Family &family : families()) names.insert(names.end(), family.names.begin(), family.names.end());
     return names;
 }
 
@@ -56,32 +91,21 @@ void save_weights(Module &model, const std::string &path) {
 }
 
 Model build_model(const std::string &arch, ModelOptions options) {
-    // "<base>_lpf<K>" (2021), "<base>_lpf" with options.filter_size (2019), or "<base>" (baseline).
-    std::string base = arch;
-    bool anti_aliased = false;
-    const size_t lpf = arch.rfind("_lpf");
-    if (lpf != std::string::npos) {
-        base = arch.substr(0, lpf);
-        anti_aliased = true;
-        const std::string k = arch.substr(lpf + 4);
-        if (!k.empty()) {
-            if (k.size() != 1 || k[0] < '1' || k[0] > '7') {
-                throw Error("unknown architecture '" + arch + "': the filter size after _lpf is one of 1..7");
-            }
-            options.filter_size = k[0] - '0';
-        }
-    }
+    std::string base;
+    bool anti_aliased;
+    const Family &family = family_of(arch, &base, &anti_aliased, &options.filter_size);
     if (options.filter_size < 1 || options.filter_size > 7) {
         throw Error("filter size " + std::to_string(options.filter_size) + " is not one of 1..7");
     }
     if (options.num_classes < 1) throw Error("number of classes " + std::to_string(options.num_classes) + " must be >= 1");
-    for (const auto &[names, build] : families()) {
-        for (const std::string &name : names) {
-            if (name == base) return build(base, anti_aliased, options);
-        }
-    }
-    throw Error("unknown architecture '" + arch + "' (valid: " + valid_names() +
-                "; add _lpf<K> for the anti-aliased version with filter size K)");
+    return family.build(base, anti_aliased, options);
+}
+
+void initialize_weights(Module &model, const std::string &arch, uint64_t seed) {
+    std::string base;
+    bool anti_aliased;
+    int filter_size;
+    initialize(model, family_of(arch, &base, &anti_aliased, &filter_size).init, seed);
 }
 
 }  // namespace antialiased

@@ -25,6 +25,9 @@ using Model = std::shared_ptr<Module>;
 Model build_model(const std::string &arch, ModelOptions options = {});
 std::vector<std::string> model_names();  // the base architecture names
 
+// Draws a new network's parameters as the reference's constructor for `arch` does (models/initialization.h).
+void initialize_weights(Module &model, const std::string &arch, uint64_t seed);
+
 // Reads a checkpoint (either torch.save format, with or without the training wrapper and DataParallel
 // prefixes, DenseNet's old 'norm.1'-style keys renamed) into `model`, strictly (runtime/module.h).
 void load_weights(Module &model, const std::string &path);

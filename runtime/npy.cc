@@ -20,6 +20,8 @@ template <>
 const char *descr<float>() { return "<f4"; }
 template <>
 const char *descr<int64_t>() { return "<i8"; }
+template <>
+const char *descr<double>() { return "<f8"; }
 
 // The value of `key` in numpy's header dict, e.g. "'<f4'" or "(2, 3)"; empty if absent.
 std::string dict_value(const std::string &header, const std::string &key) {
@@ -149,6 +151,9 @@ void write_npy(const std::string &path, const std::vector<int64_t> &shape, const
     write_npy_impl(path, shape, data);
 }
 void write_npy(const std::string &path, const std::vector<int64_t> &shape, const int64_t *data) {
+    write_npy_impl(path, shape, data);
+}
+void write_npy(const std::string &path, const std::vector<int64_t> &shape, const double *data) {
     write_npy_impl(path, shape, data);
 }
 

@@ -1,5 +1,6 @@
-// numpy's .npy format (version 1.0/2.0/3.0 headers), float32 and int64, C order, little-endian: enough to
-// exchange arrays with numpy and PyTorch scripts. Every malformed file is refused with an Error naming it.
+// numpy's .npy format (version 1.0/2.0/3.0 headers), float32 and int64 (and float64 to write), C order,
+// little-endian: enough to exchange arrays with numpy and PyTorch scripts. Every malformed file is refused with
+// an Error naming it.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +21,7 @@ NpyArray<float> read_npy_float(const std::string &path);
 NpyArray<int64_t> read_npy_int64(const std::string &path);
 void write_npy(const std::string &path, const std::vector<int64_t> &shape, const float *data);
 void write_npy(const std::string &path, const std::vector<int64_t> &shape, const int64_t *data);
+void write_npy(const std::string &path, const std::vector<int64_t> &shape, const double *data);
 
 // (N, C, H, W) arrays as tensors; `rank3_as_1d` also takes (N, C, L) as (N, C, 1, L), and then tells
 // through `is_1d` (if given) which of the two the file held.

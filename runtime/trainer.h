@@ -1,6 +1,7 @@
 // A network's training step, as a PyTorch loop does it: model.train() forward (batch statistics, dropout),
 // mean softmax cross-entropy, backward, then torch.optim.SGD on every parameter. BlurPool filters are buffers,
-// not parameters: they are never updated nor decayed.
+// not parameters: they are never updated nor decayed. Gradients of several batches can be summed before one
+// update, as the reference's -ba (loss.backward() N times, then optimizer.step()).
 #pragma once
 
 #include <cstdint>
@@ -18,8 +19,20 @@ class Trainer {
     // `model` must outlive the trainer, unfused (Module::fuse is for inference only).
     Trainer(Module &model, SgdOptions options, TrainContext context = {});
 
-    // One step on a batch: images (N, 3, H, W), labels in [0, classes). Returns the batch's loss, computed
-    // before the update.
+    struct Pass {
+        float loss;     // the batch's mean cross-entropy
+        Tensor logits;  // (N, classes, 1, 1), before the update
+    };
+    // Forward and backward on a batch (images (N, 3, H, W), labels in [0, classes)); its gradients are added
+    // to those of the batches since the last update.
+    Pass accumulate(const Tensor &images, const std::vector<int64_t> &labels);
+    // One SGD step on the summed gradients (nothing when none were accumulated); the sum restarts.
+    void update();
+    // Drops the gradients accumulated since the last update (the reference zeroes them each epoch).
+    void discard() { accumulated_ = 0; }
+    int accumulated() const { return accumulated_; }
+
+    // accumulate() then update(): one step on one batch. Returns the loss, computed before the update.
     float step(const Tensor &images, const std::vector<int64_t> &labels);
 
     Sgd &optimizer() { return sgd_; }
@@ -32,6 +45,10 @@ class Trainer {
     Sgd sgd_;
     TrainContext context_;
     std::map<std::string, std::vector<float>> momentum_;  // by state_dict name, as optimizer.state
+    // The gradients' running sum lives in the parameters' own gradients (StateEntry::grad); while a backward
+    // pass overwrites those, the sum so far waits here.
+    std::map<std::string, std::vector<float>> earlier_sum_;
+    int accumulated_ = 0;
 };
 
 }  // namespace antialiased

@@ -96,6 +96,24 @@ Image crop(const Image &image, int left, int top, int width, int height) {
     return out;
 }
 
+Tensor crop(const Tensor &batch, int left, int top, int width, int height) {
+    const Shape in = batch.shape();
+    if (left < 0 || top < 0 || width < 1 || height < 1 || left + width > in.w || top + height > in.h) {
+        throw Error("crop " + std::to_string(width) + "x" + std::to_string(height) + " at (" + std::to_string(left) +
+                    ", " + std::to_string(top) + ") does not fit a batch of " + in.str());
+    }
+    Tensor out = Tensor::uninitialized(Shape{in.n, in.c, height, width});
+    const float *from = batch.data();
+    float *to = out.data();
+    const size_t row = size_t(width) * in.c;  // NHWC: a crop's row is contiguous
+    for (int n = 0; n < in.n; n++) {
+        for (int y = 0; y < height; y++, to += row) {
+            std::copy_n(from + ((size_t(n) * in.h + top + y) * in.w + left) * in.c, row, to);
+        }
+    }
+    return out;
+}
+
 Image center_crop(const Image &image, int size) {
     // Python's round(), as torchvision uses: halves to even.
     const int left = int(std::nearbyint((image.width - size) / 2.0)), top = int(std::nearbyint((image.height - size) / 2.0));

@@ -22,6 +22,8 @@ Image resize(const Image &image, int width, int height);
 Image crop(const Image &image, int left, int top, int width, int height);
 // The central crop (torchvision's CenterCrop rounding).
 Image center_crop(const Image &image, int size);
+// The same crop of every image of a batch (N, C, H, W) -> (N, C, height, width); Error if it does not fit.
+Tensor crop(const Tensor &batch, int left, int top, int width, int height);
 
 // (1, 3, H, W): RGB in [0, 1], minus the ImageNet mean, over its standard deviation. The image must be RGB.
 Tensor normalize(const Image &image);

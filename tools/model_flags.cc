@@ -2,10 +2,8 @@
 
 #include "runtime/error.h"
 
-DEFINE_string(a, "", "architecture (short for --arch)");
-DEFINE_string(arch, "", "architecture, e.g. resnet50_lpf4, resnet50_lpf (with -f), resnet50");
-DEFINE_int32(f, 0, "filter size (short for --filter_size)");
-DEFINE_int32(filter_size, 4, "BlurPool filter size for 2019-style names (resnet50_lpf)");
+DEFINE_string(arch, "", "architecture (-a), e.g. resnet50_lpf4, resnet50_lpf (with -f), resnet50");
+DEFINE_int32(filter_size, 4, "BlurPool filter size (-f) for 2019-style names (resnet50_lpf)");
 DEFINE_string(weights, "", "PyTorch checkpoint (.pth, .pth.tar)");
 DEFINE_int32(classes, 1000, "number of classes of the network");
 DEFINE_int32(gpu, -1, "GPU index (CUDA); -1 runs on the CPU");
@@ -13,11 +11,10 @@ DEFINE_int32(gpu, -1, "GPU index (CUDA); -1 runs on the CPU");
 namespace antialiased {
 
 ModelFlags model_flags() {
-    if (!FLAGS_a.empty() && !FLAGS_arch.empty() && FLAGS_a != FLAGS_arch) throw Error("-a and --arch disagree");
     ModelFlags flags;
-    flags.arch = FLAGS_arch.empty() ? FLAGS_a : FLAGS_arch;
+    flags.arch = FLAGS_arch;
     if (flags.arch.empty()) throw Error("-a/--arch is required");
-    flags.options.filter_size = FLAGS_f ? FLAGS_f : FLAGS_filter_size;
+    flags.options.filter_size = FLAGS_filter_size;
     flags.options.num_classes = FLAGS_classes;
     return flags;
 }

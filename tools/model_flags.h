@@ -20,7 +20,7 @@ struct ModelFlags {
     ModelOptions options;
 };
 
-// The architecture (Error when -a and --arch are both given and differ, or neither is) and its options.
+// The architecture (Error when -a/--arch is not given) and its options.
 ModelFlags model_flags();
 // --gpu's device (Device::cpu() for -1).
 Device device_flag();
