@@ -3,6 +3,7 @@
 // network (ReLU, ReLU6 or none). The backward stage differentiates the same algorithm with Halide's autodiff.
 // Maps are (c, x, y, n), channels innermost, mins 0.
 #include "Halide.h"
+#include "adjoint_region.h"
 #include "activation.h"
 
 namespace antialiased {
@@ -89,17 +90,15 @@ class BatchNormTrainBackward : public BatchNormTrainBase<BatchNormTrainBackward>
 
     void generate() {
         Var c("c"), x("x"), y("y"), n("n");
-        // Autodiff gives adjoints of Funcs, not of input buffers. Its bounds reach one past the map (through
-        // grad_output's exterior); the clamped read keeps them inside, and only the map's adjoint is output.
+        // Autodiff gives adjoints of Funcs, not of input buffers: each input is wrapped in one.
         Func input_f("input_f"), weight_f("weight_f"), bias_f("bias_f");
-        input_f(c, x, y, n) = BoundaryConditions::repeat_edge(input)(c, x, y, n);
+        input_f(c, x, y, n) = input(c, x, y, n);
         weight_f(c) = weight(c);
         bias_f(c) = bias(c);
         BatchNormTrainAlgorithm bn(input_f, weight_f, bias_f, input.dim(1).extent(), input.dim(2).extent(),
                                    input.dim(3).extent(), eps, activation);
-        Region region;
-        for (int d = 0; d < 4; d++) region.push_back({0, grad_output.dim(d).extent()});
-        Derivative d = propagate_adjoints(bn.output, BoundaryConditions::constant_exterior(grad_output, 0.0f), region);
+        const Region region = adjoint_region(grad_output);
+        Derivative d = propagate_adjoints(bn.output, grad_output, region);
         Func d_input = d(input_f);
         grad_input(c, x, y, n) = d_input(c, x, y, n);
         grad_weight(c) = d(weight_f)(c);

@@ -5,6 +5,7 @@
 // `output` / `grad_output` as floor((size - 1 + 2 * pad_off) / stride) + 1 per axis and checks the parameters
 // (runtime/blurpool.cc); the pipelines trust them.
 #include "Halide.h"
+#include "adjoint_region.h"
 #include "blurpool_algorithm.h"
 #include "max_pool_algorithm.h"
 
@@ -175,13 +176,9 @@ class BlurPoolBackward : public BlurPoolGeneratorBase<BlurPoolBackward> {
         input_func(c, x, y, n) = input(c, x, y, n);
         BlurPoolAlgorithm blur = algorithm(input_func);
 
-        // Reads outside grad_output (bounds inference asks for one more row/column) are zero.
+        // Reads outside grad_output (the transposed filter reaches past its edges) are zero.
         Func upstream = BoundaryConditions::constant_exterior(grad_output, 0.0f);
-        Region output_region;
-        for (int d = 0; d < 4; d++) {
-            output_region.push_back({grad_output.dim(d).min(), grad_output.dim(d).extent()});
-        }
-        Derivative adjoint = propagate_adjoints(blur.output, upstream, output_region);
+        Derivative adjoint = propagate_adjoints(blur.output, upstream, adjoint_region(grad_output));
         // Scatter targets, in the order they are produced: d(blur_y) from grad_output, d(input) from d(blur_y)
         // through the padding's index map.
         Func d_blur_y = adjoint(blur.blur_y, 0);

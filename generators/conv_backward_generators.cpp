@@ -5,6 +5,7 @@
 // (co, ci, kx, ky) like the forward's weights, ci within the group; grad_bias (co). The input-gradient stage
 // reads the weights transposed, (ci, co, kx, ky), so that its vectors run along input channels.
 #include "Halide.h"
+#include "adjoint_region.h"
 #include "conv_algorithm.h"
 
 namespace antialiased {
@@ -55,14 +56,9 @@ class ConvGradWeights : public ConvBackwardBase<ConvGradWeights> {
         Func weights("weights"), bias("bias");
         weights(co, ci, kx, ky) = 0.0f;
         bias(co) = 0.0f;
-        // Autodiff's reduction over the output runs one past each end of grad_output (whose exterior is zero):
-        // the images' index is clamped so that those terms read inside the input.
-        Func clamped = BoundaryConditions::repeat_edge(input, {{Expr(), Expr()}, {Expr(), Expr()}, {Expr(), Expr()},
-                                                               {0, input.dim(3).extent()}});
-        Func conv = conv2d(clamped, input.dim(1).extent(), input.dim(2).extent(), weights, bias, geometry);
-        Region region;
-        for (int d = 0; d < 4; d++) region.push_back({0, grad_output.dim(d).extent()});
-        Derivative d = propagate_adjoints(conv, BoundaryConditions::constant_exterior(grad_output, 0.0f), region);
+        Func conv = conv2d(input, input.dim(1).extent(), input.dim(2).extent(), weights, bias, geometry);
+        const Region region = adjoint_region(grad_output);
+        Derivative d = propagate_adjoints(conv, grad_output, region);
         Func d_weights = d(weights), d_bias = d(bias);
         grad_weights(co, ci, kx, ky) = d_weights(co, ci, kx, ky);
         grad_bias(co) = d_bias(co);
@@ -138,10 +134,8 @@ class ConvGradInput : public ConvBackwardBase<ConvGradInput> {
         // everywhere, so the zero padding (constants, with no adjoint) needs no bounds here.
         Func input("input");
         input(ci, g, x, y, n) = 0.0f;
-        // Autodiff's reduction over output channels runs one past the end (where `upstream` below is zero):
-        // the clamp keeps those terms' weight reads inside the buffer.
         Func weights("weights");
-        weights(j, g, ci, kx, ky) = weights_t(ci, min(g * out_group + j, weights_t.dim(1).extent() - 1), kx, ky);
+        weights(j, g, ci, kx, ky) = weights_t(ci, g * out_group + j, kx, ky);
         RDom r(0, in_group, 0, weights_t.dim(2).extent(), 0, weights_t.dim(3).extent(), "r");
         Func full("full");
         full(j, g, x, y, n) = 0.0f;
@@ -149,13 +143,11 @@ class ConvGradInput : public ConvBackwardBase<ConvGradInput> {
                                input(r.x, g, x + r.y * dilation_x - pad_x, y + r.z * dilation_y - pad_y, n);
         Func conv("conv");
         conv(j, g, x, y, n) = full(j, g, x * stride_x, y * stride_y, n);
-        // Zero outside grad_output, and past each group's end: autodiff's reduction over j runs one further,
-        // which would otherwise read the next group's first channel.
+        // Zero outside grad_output: the transposed convolution reads past its edges.
         Func upstream("upstream");
-        upstream(j, g, x, y, n) =
-            select(j < out_group, BoundaryConditions::constant_exterior(grad_output, 0.0f)(g * out_group + j, x, y, n), 0.0f);
-        Region region = {{0, out_group}, {0, groups}};
-        for (int d = 1; d < 4; d++) region.push_back({0, grad_output.dim(d).extent()});
+        upstream(j, g, x, y, n) = BoundaryConditions::constant_exterior(grad_output, 0.0f)(g * out_group + j, x, y, n);
+        Region region = {adjoint_range(0, out_group), adjoint_range(0, groups)};
+        for (int d = 1; d < 4; d++) region.push_back(adjoint_range(0, grad_output.dim(d).extent()));
         Derivative d = propagate_adjoints(conv, upstream, region);
         Func d_full = d(full, 0);  // grad_output scattered onto the stride grid
         Func d_input = d(input);   // the transposed convolution of d_full

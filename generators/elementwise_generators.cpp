@@ -2,6 +2,7 @@
 // ReLU with scale 1, shift 0), the residual add with an activation (y = act(a + b)), and for training the
 // activations' gradient and dropout. Buffers are (c, x, y, n), channels innermost, mins 0.
 #include "Halide.h"
+#include "adjoint_region.h"
 #include "activation.h"
 
 namespace antialiased {
@@ -78,8 +79,7 @@ class ActivationBackward : public Generator<ActivationBackward> {
         Func value("value"), activated("activated");
         value(c, x, y, n) = output(c, x, y, n);
         activated(c, x, y, n) = activate(value(c, x, y, n), activation);
-        Region region;
-        for (int d = 0; d < 4; d++) region.push_back({0, grad_output.dim(d).extent()});
+        const Region region = adjoint_region(grad_output);
         Derivative d = propagate_adjoints(activated, grad_output, region);
         grad_input(c, x, y, n) = d(value)(c, x, y, n);
         constrain(output);
@@ -137,8 +137,7 @@ class DropoutBackward : public Generator<DropoutBackward> {
         input(c, x, y, n) = 0.0f;
         DropoutAlgorithm dropout(input, grad_output.dim(0).extent(), grad_output.dim(1).extent(),
                                  grad_output.dim(2).extent(), p, seed);
-        Region region;
-        for (int d = 0; d < 4; d++) region.push_back({0, grad_output.dim(d).extent()});
+        const Region region = adjoint_region(grad_output);
         Derivative d = propagate_adjoints(dropout.output, grad_output, region);
         grad_input(c, x, y, n) = d(input)(c, x, y, n);
         constrain(grad_output);

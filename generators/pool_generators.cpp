@@ -2,6 +2,7 @@
 // AvgPool2d / AdaptiveAvgPool2d. Buffers are (c, x, y, n), channels innermost, mins 0; the output buffer's
 // size is the layer's output size, computed by the runtime.
 #include "Halide.h"
+#include "adjoint_region.h"
 #include "max_pool_algorithm.h"
 
 namespace antialiased {
@@ -122,8 +123,7 @@ class MaxPool2dBackward : public Generator<MaxPool2dBackward> {
         }
         Func pooled("pooled");
         pooled(c, x, y, n) = best;
-        Region region;
-        for (int d = 0; d < 4; d++) region.push_back({0, grad_output.dim(d).extent()});
+        const Region region = adjoint_region(grad_output);
         Derivative d = propagate_adjoints(pooled, BoundaryConditions::constant_exterior(grad_output, 0.0f), region);
         Func d_value = d(value);
         grad_input(c, x, y, n) = d_value(c, x, y, n);
@@ -208,8 +208,7 @@ class AvgPool2dBackward : public AvgPool2dBase<AvgPool2dBackward> {
         Func value("value"), sum;
         value(c, x, y, n) = 0.0f;
         Func pooled = average(value, &sum);
-        Region region;
-        for (int d = 0; d < 4; d++) region.push_back({0, grad_output.dim(d).extent()});
+        const Region region = adjoint_region(grad_output);
         Derivative d = propagate_adjoints(pooled, BoundaryConditions::constant_exterior(grad_output, 0.0f), region);
         Func d_value = d(value);
         grad_input(c, x, y, n) = d_value(c, x, y, n);

@@ -28,11 +28,7 @@ void initialize(Module &model, const InitScheme &scheme, uint64_t seed) {
 
     for (StateEntry &entry : entries) {
         if (entry.count) *entry.count = 0;
-        if (!entry.values) continue;
-        if (entry.fixed) {
-            *entry.values = *entry.fixed;
-            continue;
-        }
+        if (!entry.values) continue;  // counters, and BlurPool's fixed filters
         size_t size = 1;
         for (int64_t d : entry.shape) size *= size_t(d);
         std::vector<float> &values = *entry.values;

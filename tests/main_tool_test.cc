@@ -1,0 +1,175 @@
+// train/main as a person runs it: flag handling (the reference's spellings, refusals), training on the
+// built-in Fashion-MNIST with the reference's checkpoint files (loadable by PyTorch), --resume continuing
+// exactly as an uninterrupted run, training on an image folder with a corrupt file, and -es / -ed against the
+// reference's evaluations recomputed in PyTorch (tests/golden/shift_evaluation.py).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "models/zoo.h"
+#include "runtime/checkpoint.h"
+#include "runtime/image_io.h"
+#include "runtime/training_checkpoint.h"
+#include "tests/scratch_dir.h"
+#include "tests/tool_run.h"
+
+namespace antialiased {
+namespace {
+
+ToolRun main_tool(const std::string &arguments) { return run_tool("train/main " + arguments); }
+
+bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
+
+std::string read_bytes(const std::string &path) {
+    std::ifstream file(path, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << file.rdbuf();
+    return bytes.str();
+}
+
+TEST(MainTool, RefusesBadFlagsWithOneLine) {
+    const ScratchDir dir("main_flags");
+    const std::string out = " --out-dir " + dir.path();
+    ToolRun run = main_tool("-a resnet18 --no-such-flag" + out);
+    EXPECT_EQ(run.exit_code, 1);
+    EXPECT_TRUE(contains(run.output, "no-such-flag")) << run.output;
+    run = main_tool("-a resnet18 -b many" + out);
+    EXPECT_EQ(run.exit_code, 1);
+    EXPECT_TRUE(contains(run.output, "'many'") && contains(run.output, "batch_size")) << run.output;
+    run = main_tool("-a resnet18 --batch-size 0" + out);
+    EXPECT_EQ(run.exit_code, 1);
+    EXPECT_EQ(run.output, "main: --batch_size must be >= 1, not 0\n");
+    run = main_tool("-a resnet18 --world-size 2" + out);
+    EXPECT_EQ(run.exit_code, 1);
+    EXPECT_EQ(run.output, "main: --world_size: not supported yet: multi-process training\n");
+    run = main_tool("-a resnet18 --pretrained" + out);
+    EXPECT_EQ(run.exit_code, 1);
+    EXPECT_TRUE(contains(run.output, "--pretrained loads --weights")) << run.output;
+    run = main_tool("-a resnet17" + out);
+    EXPECT_EQ(run.exit_code, 1);
+    EXPECT_TRUE(contains(run.output, "unknown architecture 'resnet17'")) << run.output;
+    run = main_tool("-a resnet18 --resume " + dir.path() + "/none.pth.tar" + out);
+    EXPECT_EQ(run.exit_code, 1);
+    EXPECT_TRUE(contains(run.output, dir.path() + "/none.pth.tar")) << run.output;
+    run = main_tool("-a resnet18 --data " + dir.path() + "/nowhere -e" + out);
+    EXPECT_EQ(run.exit_code, 1);
+    EXPECT_TRUE(contains(run.output, dir.path() + "/nowhere/val")) << run.output;
+    run = main_tool("-a resnet18 stray" + out);
+    EXPECT_EQ(run.exit_code, 2);
+}
+
+// The weights, running statistics, momentum, epoch and best accuracy of two training checkpoints are equal.
+void expect_same_training_state(const std::string &a, const std::string &b, const std::string &arch) {
+    const auto tensors_a = Checkpoint::read(a).state_dict(), tensors_b = Checkpoint::read(b).state_dict();
+    ASSERT_EQ(tensors_a.size(), tensors_b.size());
+    for (size_t i = 0; i < tensors_a.size(); i++) {
+        EXPECT_EQ(tensors_a[i].first, tensors_b[i].first);
+        EXPECT_TRUE(tensors_a[i].second.bytes == tensors_b[i].second.bytes) << tensors_a[i].first;
+    }
+    Model model_a = build_model(arch, ModelOptions{4, 10}), model_b = build_model(arch, ModelOptions{4, 10});
+    const TrainingState state_a = load_training_checkpoint(a, *model_a), state_b = load_training_checkpoint(b, *model_b);
+    EXPECT_EQ(state_a.epoch, state_b.epoch);
+    EXPECT_EQ(state_a.best_acc1, state_b.best_acc1);
+    EXPECT_EQ(state_a.sgd.lr, state_b.sgd.lr);
+    EXPECT_EQ(state_a.momentum, state_b.momentum);
+    EXPECT_FALSE(state_a.momentum.empty());
+}
+
+// Fashion-MNIST at 32 px, 96 training images in batches of 32 with -ba 2 (the third batch's gradient is
+// dropped at the epoch's end, as the reference does), two epochs.
+TEST(MainTool, TrainsWritesTheReferenceCheckpointsAndResumesIdentically) {
+    const ScratchDir dir("main_resume");
+    const std::string d = dir.path(), arch = "resnet18_lpf2";
+    const std::string flags = "-a " + arch + " --train-subset 96 --val-subset 64 -b 32 -ba 2 --lr 0.02 --seed 5 -j 2 -p 1";
+    const ToolRun whole = main_tool(flags + " --epochs 2 --out-dir " + d + "/whole");
+    ASSERT_EQ(whole.exit_code, 0) << whole.output;
+    EXPECT_TRUE(contains(whole.output, "Epoch: [1][2/3]")) << whole.output;
+    EXPECT_TRUE(contains(whole.output, "img/s\tETA 0:00:00")) << whole.output;
+    EXPECT_TRUE(contains(whole.output, " * Acc@1 ")) << whole.output;
+    for (const char *name : {"checkpoint.pth.tar", "checkpoint_000.pth.tar", "model_best.pth.tar"}) {
+        EXPECT_TRUE(std::filesystem::exists(d + "/whole/" + name)) << name;
+    }
+    EXPECT_FALSE(std::filesystem::exists(d + "/whole/checkpoint_001.pth.tar"));  // every 10 epochs only
+
+    // Interrupted after the first epoch, then resumed.
+    ToolRun part = main_tool(flags + " --epochs 1 --out-dir " + d + "/parts");
+    ASSERT_EQ(part.exit_code, 0) << part.output;
+    expect_same_training_state(d + "/whole/checkpoint_000.pth.tar", d + "/parts/checkpoint.pth.tar", arch);
+    part = main_tool(flags + " --epochs 2 --out-dir " + d + "/parts --resume " + d + "/parts/checkpoint.pth.tar");
+    ASSERT_EQ(part.exit_code, 0) << part.output;
+    EXPECT_TRUE(contains(part.output, "(epoch 1)")) << part.output;
+    EXPECT_FALSE(contains(part.output, "Epoch: [0]")) << part.output;
+    expect_same_training_state(d + "/whole/checkpoint.pth.tar", d + "/parts/checkpoint.pth.tar", arch);
+
+    // PyTorch resumes from them as main.py does (strict weights, SGD state).
+    // It prints the epoch and arch first; model_best is either epoch's.
+    for (const auto &[name, epoch] : {std::pair<std::string, std::string>{"checkpoint.pth.tar", "2"},
+                                      {"checkpoint_000.pth.tar", "1"}, {"model_best.pth.tar", ""}}) {
+        const ToolRun torch = run_tool("/usr/bin/python3 tests/golden/antialiased_models.py resume_check " + arch +
+                                       " " + d + "/whole/" + name);
+        ASSERT_EQ(torch.exit_code, 0) << name << ": " << torch.output;
+        if (!epoch.empty()) EXPECT_EQ(torch.output.rfind(epoch + " " + arch + " ", 0), 0u) << torch.output;
+    }
+}
+
+class MainToolOnAFolder : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        dir_ = new ScratchDir("main_folder");
+        ASSERT_EQ(std::system(("/usr/bin/python3 tests/golden/shift_evaluation.py make " + dir_->path() + " " + kArch).c_str()), 0);
+    }
+    static void TearDownTestSuite() { delete dir_; }
+    static constexpr char kArch[] = "mobilenet_v2_lpf3";
+    static ScratchDir *dir_;
+};
+ScratchDir *MainToolOnAFolder::dir_ = nullptr;
+
+// -es and -ed give what the reference's validate_shift and validate_diagonal give in PyTorch for the same
+// weights, images and offsets; -es's offsets follow --seed.
+TEST_F(MainToolOnAFolder, ShiftEvaluationsMatchTheReference) {
+    const std::string d = dir_->path();
+    const std::string flags = std::string("-a ") + kArch + " --data " + d + "/data --weights " + d + "/weights.pth -b 2 -j 2 --out-dir " + d + "/out";
+    const ToolRun shift = main_tool(flags + " -es --epochs-shift 3 --seed 3");
+    ASSERT_EQ(shift.exit_code, 0) << shift.output;
+    const size_t at = shift.output.find(" * Consistency ");
+    ASSERT_NE(at, std::string::npos) << shift.output;
+    const std::string consistency = shift.output.substr(at + 15, shift.output.find('\n', at) - at - 15);
+    const std::string offsets = read_bytes(d + "/out/shift_offsets.npy");
+
+    const ToolRun diagonal = main_tool(flags + " -ed");
+    ASSERT_EQ(diagonal.exit_code, 0) << diagonal.output;
+    EXPECT_TRUE(contains(diagonal.output, " * Prob ")) << diagonal.output;
+    EXPECT_TRUE(is_image_file(d + "/out/diag_probs.png"));
+
+    const ToolRun torch = run_tool("/usr/bin/python3 tests/golden/shift_evaluation.py check " + d + " " + kArch + " 2 " + consistency);
+    EXPECT_EQ(torch.exit_code, 0) << torch.output;
+    std::printf("%s", torch.output.c_str());
+
+    // The same seed draws the same offsets; another seed others.
+    ASSERT_EQ(main_tool(flags + " -es --epochs-shift 3 --seed 3").exit_code, 0);
+    EXPECT_EQ(read_bytes(d + "/out/shift_offsets.npy"), offsets);
+    ASSERT_EQ(main_tool(flags + " -es --epochs-shift 3 --seed 4").exit_code, 0);
+    EXPECT_NE(read_bytes(d + "/out/shift_offsets.npy"), offsets);
+
+    const ToolRun accuracy = main_tool(flags + " -e");
+    ASSERT_EQ(accuracy.exit_code, 0) << accuracy.output;
+    EXPECT_TRUE(contains(accuracy.output, " * Acc@1 ")) << accuracy.output;
+}
+
+// PNG and JPEG, RGB, grayscale and RGBA images of several sizes train together; the corrupt JPEG is named once,
+// counted, and skipped.
+TEST_F(MainToolOnAFolder, TrainsOnJpegAndPngSkippingACorruptFile) {
+    const std::string d = dir_->path();
+    const ToolRun run = main_tool(std::string("-a ") + kArch + " --data " + d + "/data --epochs 1 -b 4 -j 2 -p 1 --lr 0.001 --out-dir " + d + "/trained");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_TRUE(contains(run.output, "skipping unreadable sample: " + d + "/data/train/dog/broken.jpg")) << run.output;
+    EXPECT_TRUE(contains(run.output, " * 1 unreadable images skipped")) << run.output;
+    EXPECT_TRUE(contains(run.output, "=> training on 16 images")) << run.output;
+    EXPECT_TRUE(std::filesystem::exists(d + "/trained/checkpoint.pth.tar"));
+}
+
+}  // namespace
+}  // namespace antialiased
