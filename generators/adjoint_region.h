@@ -14,7 +14,8 @@ inline Halide::Range adjoint_range(Halide::Expr min, Halide::Expr extent) { retu
 template <typename BufferInput>
 Halide::Region adjoint_region(const BufferInput &buffer) {
     Halide::Region region;
-    for (int d = 0; d < buffer.dimensions(); d++) region.push_back(adjoint_range(buffer.dim(d).min(), buffer.dim(d).extent()));
+    for (int d = 0; d < buffer.dimensions(); d++)
+        region.push_back(adjoint_range(buffer.dim(d).min(), buffer.dim(d).extent()));
     return region;
 }
 

@@ -33,7 +33,8 @@ void initialize(Module &model, const InitScheme &scheme, uint64_t seed) {
         for (int64_t d : entry.shape) size *= size_t(d);
         std::vector<float> &values = *entry.values;
         values.assign(size, 0.0f);
-        const std::string suffix = entry.name.substr(entry.name.rfind('.') + 1), owner = entry.name.substr(0, entry.name.rfind('.') + 1);
+        const std::string suffix = entry.name.substr(entry.name.rfind('.') + 1),
+                          owner = entry.name.substr(0, entry.name.rfind('.') + 1);
         const StateEntry *weight = by_name.count(owner + "weight") ? by_name[owner + "weight"] : nullptr;
         const size_t rank = weight ? weight->shape.size() : 0;  // 4: convolution, 2: linear, 1: batch norm
         if (suffix == "running_var" || (suffix == "weight" && rank == 1)) {
@@ -41,9 +42,15 @@ void initialize(Module &model, const InitScheme &scheme, uint64_t seed) {
         } else if (suffix == "weight" && rank == 4) {
             const auto [fan_in, fan_out] = fans(entry.shape);
             switch (scheme.conv) {
-                case InitScheme::Conv::kDefault: fill_uniform(values, 1 / std::sqrt(fan_in)); break;
-                case InitScheme::Conv::kKaimingNormalFanOut: fill_normal(values, std::sqrt(2 / fan_out)); break;
-                case InitScheme::Conv::kKaimingNormalFanIn: fill_normal(values, std::sqrt(2 / fan_in)); break;
+                case InitScheme::Conv::kDefault:
+                    fill_uniform(values, 1 / std::sqrt(fan_in));
+                    break;
+                case InitScheme::Conv::kKaimingNormalFanOut:
+                    fill_normal(values, std::sqrt(2 / fan_out));
+                    break;
+                case InitScheme::Conv::kKaimingNormalFanIn:
+                    fill_normal(values, std::sqrt(2 / fan_in));
+                    break;
             }
         } else if (suffix == "weight" && rank == 2) {
             if (scheme.linear == InitScheme::Linear::kNormal001) {

@@ -11,7 +11,7 @@ namespace antialiased {
 
 struct InitScheme {
     enum class Conv {
-        kDefault,             // PyTorch's default: kaiming_uniform(a=sqrt(5)), i.e. U(+-1/sqrt(fan_in))
+        kDefault,              // PyTorch's default: kaiming_uniform(a=sqrt(5)), i.e. U(+-1/sqrt(fan_in))
         kKaimingNormalFanOut,  // kaiming_normal_(mode='fan_out'): N(0, 2/fan_out)
         kKaimingNormalFanIn,   // kaiming_normal_(): N(0, 2/fan_in)
     };

@@ -70,7 +70,8 @@ void expect_same_training_state(const std::string &a, const std::string &b, cons
         EXPECT_TRUE(tensors_a[i].second.bytes == tensors_b[i].second.bytes) << tensors_a[i].first;
     }
     Model model_a = build_model(arch, ModelOptions{4, 10}), model_b = build_model(arch, ModelOptions{4, 10});
-    const TrainingState state_a = load_training_checkpoint(a, *model_a), state_b = load_training_checkpoint(b, *model_b);
+    const TrainingState state_a = load_training_checkpoint(a, *model_a),
+                        state_b = load_training_checkpoint(b, *model_b);
     EXPECT_EQ(state_a.epoch, state_b.epoch);
     EXPECT_EQ(state_a.best_acc1, state_b.best_acc1);
     EXPECT_EQ(state_a.sgd.lr, state_b.sgd.lr);
@@ -83,7 +84,8 @@ void expect_same_training_state(const std::string &a, const std::string &b, cons
 TEST(MainTool, TrainsWritesTheReferenceCheckpointsAndResumesIdentically) {
     const ScratchDir dir("main_resume");
     const std::string d = dir.path(), arch = "resnet18_lpf2";
-    const std::string flags = "-a " + arch + " --train-subset 96 --val-subset 64 -b 32 -ba 2 --lr 0.02 --seed 5 -j 2 -p 1";
+    const std::string flags =
+        "-a " + arch + " --train-subset 96 --val-subset 64 -b 32 -ba 2 --lr 0.02 --seed 5 -j 2 -p 1";
     const ToolRun whole = main_tool(flags + " --epochs 2 --out-dir " + d + "/whole");
     ASSERT_EQ(whole.exit_code, 0) << whole.output;
     EXPECT_TRUE(contains(whole.output, "Epoch: [1][2/3]")) << whole.output;
@@ -107,7 +109,8 @@ TEST(MainTool, TrainsWritesTheReferenceCheckpointsAndResumesIdentically) {
     // PyTorch resumes from them as main.py does (strict weights, SGD state).
     // It prints the epoch and arch first; model_best is either epoch's.
     for (const auto &[name, epoch] : {std::pair<std::string, std::string>{"checkpoint.pth.tar", "2"},
-                                      {"checkpoint_000.pth.tar", "1"}, {"model_best.pth.tar", ""}}) {
+                                      {"checkpoint_000.pth.tar", "1"},
+                                      {"model_best.pth.tar", ""}}) {
         const ToolRun torch = run_tool("/usr/bin/python3 tests/golden/antialiased_models.py resume_check " + arch +
                                        " " + d + "/whole/" + name);
         ASSERT_EQ(torch.exit_code, 0) << name << ": " << torch.output;
@@ -119,7 +122,9 @@ class MainToolOnAFolder : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
         dir_ = new ScratchDir("main_folder");
-        ASSERT_EQ(std::system(("/usr/bin/python3 tests/golden/shift_evaluation.py make " + dir_->path() + " " + kArch).c_str()), 0);
+        ASSERT_EQ(std::system(
+                      ("/usr/bin/python3 tests/golden/shift_evaluation.py make " + dir_->path() + " " + kArch).c_str()),
+                  0);
     }
     static void TearDownTestSuite() { delete dir_; }
     static constexpr char kArch[] = "mobilenet_v2_lpf3";
@@ -131,7 +136,8 @@ ScratchDir *MainToolOnAFolder::dir_ = nullptr;
 // weights, images and offsets; -es's offsets follow --seed.
 TEST_F(MainToolOnAFolder, ShiftEvaluationsMatchTheReference) {
     const std::string d = dir_->path();
-    const std::string flags = std::string("-a ") + kArch + " --data " + d + "/data --weights " + d + "/weights.pth -b 2 -j 2 --out-dir " + d + "/out";
+    const std::string flags = std::string("-a ") + kArch + " --data " + d + "/data --weights " + d +
+                              "/weights.pth -b 2 -j 2 --out-dir " + d + "/out";
     const ToolRun shift = main_tool(flags + " -es --epochs-shift 3 --seed 3");
     ASSERT_EQ(shift.exit_code, 0) << shift.output;
     const size_t at = shift.output.find(" * Consistency ");
@@ -144,7 +150,8 @@ TEST_F(MainToolOnAFolder, ShiftEvaluationsMatchTheReference) {
     EXPECT_TRUE(contains(diagonal.output, " * Prob ")) << diagonal.output;
     EXPECT_TRUE(is_image_file(d + "/out/diag_probs.png"));
 
-    const ToolRun torch = run_tool("/usr/bin/python3 tests/golden/shift_evaluation.py check " + d + " " + kArch + " 2 " + consistency);
+    const ToolRun torch =
+        run_tool("/usr/bin/python3 tests/golden/shift_evaluation.py check " + d + " " + kArch + " 2 " + consistency);
     EXPECT_EQ(torch.exit_code, 0) << torch.output;
     std::printf("%s", torch.output.c_str());
 
@@ -163,7 +170,8 @@ TEST_F(MainToolOnAFolder, ShiftEvaluationsMatchTheReference) {
 // counted, and skipped.
 TEST_F(MainToolOnAFolder, TrainsOnJpegAndPngSkippingACorruptFile) {
     const std::string d = dir_->path();
-    const ToolRun run = main_tool(std::string("-a ") + kArch + " --data " + d + "/data --epochs 1 -b 4 -j 2 -p 1 --lr 0.001 --out-dir " + d + "/trained");
+    const ToolRun run = main_tool(std::string("-a ") + kArch + " --data " + d +
+                                  "/data --epochs 1 -b 4 -j 2 -p 1 --lr 0.001 --out-dir " + d + "/trained");
     ASSERT_EQ(run.exit_code, 0) << run.output;
     EXPECT_TRUE(contains(run.output, "skipping unreadable sample: " + d + "/data/train/dog/broken.jpg")) << run.output;
     EXPECT_TRUE(contains(run.output, " * 1 unreadable images skipped")) << run.output;

@@ -1,6 +1,8 @@
 // The Trainer's gradient accumulation (the reference's -ba: gradients of several batches summed, then one
 // SGD step) against the same arithmetic done by hand, and new networks' initialization against the
 // distributions of the reference's constructors.
+#include "runtime/trainer.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,7 +10,6 @@
 
 #include "models/zoo.h"
 #include "runtime/loss.h"
-#include "runtime/trainer.h"
 
 namespace antialiased {
 namespace {

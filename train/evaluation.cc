@@ -22,8 +22,9 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 // Batches of evaluation samples (central crops, or full views), decoded ahead on the workers.
 DataLoader evaluation_loader(const ImageSet &set, const std::vector<size_t> &samples,
                              const EvaluationSettings &settings, bool full_view, int batch_size) {
-    return DataLoader([&set, full_view](size_t index, std::mt19937 &) { return set.evaluation_sample(index, full_view); },
-                      samples, batch_size, settings.workers, 0);
+    return DataLoader(
+        [&set, full_view](size_t index, std::mt19937 &) { return set.evaluation_sample(index, full_view); }, samples,
+        batch_size, settings.workers, 0);
 }
 
 void report_skipped(const DataLoader &loader) {
@@ -58,8 +59,8 @@ Accuracy validate(const Module &model, const ImageSet &set, const std::vector<si
         batch_time.update(seconds_since(end));
         end = Clock::now();
         if (i % settings.print_freq == 0) {
-            std::printf("Test: [%zu/%zu]\tTime %.3f (%.3f)\tLoss %.4f (%.4f)\tAcc@1 %.3f (%.3f)\tAcc@5 %.3f (%.3f)\n", i,
-                        loader.batches(), batch_time.val, batch_time.avg(), losses.val, losses.avg(), top1.val,
+            std::printf("Test: [%zu/%zu]\tTime %.3f (%.3f)\tLoss %.4f (%.4f)\tAcc@1 %.3f (%.3f)\tAcc@5 %.3f (%.3f)\n",
+                        i, loader.batches(), batch_time.val, batch_time.avg(), losses.val, losses.avg(), top1.val,
                         top1.avg(), top5.val, top5.avg());
             std::fflush(stdout);
         }
@@ -84,8 +85,10 @@ double validate_shift(const Module &model, const ImageSet &set, const std::vecto
         for (size_t i = 0; std::optional<Batch> batch = loader.next(); i++) {
             int off[2][2];  // (row, column) of each crop
             for (auto &o : off) o[0] = offset(random), o[1] = offset(random);
-            const Tensor out0 = model.forward(crop(batch->images, off[0][1], off[0][0], g.crop, g.crop), settings.device);
-            const Tensor out1 = model.forward(crop(batch->images, off[1][1], off[1][0], g.crop, g.crop), settings.device);
+            const Tensor out0 =
+                model.forward(crop(batch->images, off[0][1], off[0][0], g.crop, g.crop), settings.device);
+            const Tensor out1 =
+                model.forward(crop(batch->images, off[1][1], off[1][0], g.crop, g.crop), settings.device);
             const int n = batch->images.shape().n;
             int agree = 0;
             for (int k = 0; k < n; k++) agree += ranked_classes(out0, k)[0] == ranked_classes(out1, k)[0];
@@ -142,9 +145,9 @@ DiagonalShifts validate_diagonal(const Module &model, const ImageSet &set, const
         batch_time.update(seconds_since(end));
         end = Clock::now();
         if (i % settings.print_freq == 0) {
-            std::printf("Test: [%zu/%zu]\tTime %.3f (%.3f)\tProb %.4f (%.4f)\tAcc@1 %.3f (%.3f)\tAcc@5 %.3f (%.3f)\n", i,
-                        loader.batches(), batch_time.val, batch_time.avg(), prob.val, prob.avg(), top1.val, top1.avg(),
-                        top5.val, top5.avg());
+            std::printf("Test: [%zu/%zu]\tTime %.3f (%.3f)\tProb %.4f (%.4f)\tAcc@1 %.3f (%.3f)\tAcc@5 %.3f (%.3f)\n",
+                        i, loader.batches(), batch_time.val, batch_time.avg(), prob.val, prob.avg(), top1.val,
+                        top1.avg(), top5.val, top5.avg());
             std::fflush(stdout);
         }
     }

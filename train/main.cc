@@ -70,15 +70,20 @@ void check_flags() {
             throw Error("--" + std::string(flag) + ": " + gflags::GetCommandLineFlagInfoOrDie(flag).description);
         }
     }
-    auto positive = [](const char *flag, int64_t value) {
-        if (value < 1) throw Error("--" + std::string(flag) + " must be >= 1, not " + std::to_string(value));
+    struct Bounded {
+        const char *flag;
+        int64_t value, minimum;
     };
-    positive("batch_size", FLAGS_batch_size), positive("workers", FLAGS_workers), positive("print_freq", FLAGS_print_freq);
-    positive("batch_accum", FLAGS_batch_accum), positive("epochs_shift", FLAGS_epochs_shift);
-    for (auto [flag, value] : {std::pair<const char *, int64_t>{"epochs", FLAGS_epochs}, {"start_epoch", FLAGS_start_epoch},
-                               {"max_train_iters", FLAGS_max_train_iters}, {"train_subset", FLAGS_train_subset},
-                               {"val_subset", FLAGS_val_subset}}) {
-        if (value < 0) throw Error("--" + std::string(flag) + " must be >= 0, not " + std::to_string(value));
+    for (const Bounded &b : {Bounded{"batch_size", FLAGS_batch_size, 1}, Bounded{"workers", FLAGS_workers, 1},
+                             Bounded{"print_freq", FLAGS_print_freq, 1}, Bounded{"batch_accum", FLAGS_batch_accum, 1},
+                             Bounded{"epochs_shift", FLAGS_epochs_shift, 1}, Bounded{"epochs", FLAGS_epochs, 0},
+                             Bounded{"start_epoch", FLAGS_start_epoch, 0},
+                             Bounded{"max_train_iters", FLAGS_max_train_iters, 0},
+                             Bounded{"train_subset", FLAGS_train_subset, 0}, Bounded{"val_subset", FLAGS_val_subset, 0}}) {
+        if (b.value < b.minimum) {
+            throw Error("--" + std::string(b.flag) + " must be >= " + std::to_string(b.minimum) + ", not " +
+                        std::to_string(b.value));
+        }
     }
     if (FLAGS_lr_step <= 0) throw Error("--lr_step must be > 0");
     if (FLAGS_pretrained && FLAGS_weights.empty()) {
@@ -103,7 +108,9 @@ void save_images(const ImageSet &set, const std::vector<size_t> &samples, const 
     for (size_t i = 0; i < samples.size(); i++) {
         Tensor view = set.evaluation_sample(samples[i], true).first;
         float *data = view.data();
-        for (size_t k = 0; k < view.shape().elements(); k++) data[k] = data[k] * kImageNetStd[k % 3] + kImageNetMean[k % 3];
+        for (size_t k = 0; k < view.shape().elements(); k++) {
+            data[k] = data[k] * kImageNetStd[k % 3] + kImageNetMean[k % 3];  // NHWC: channels innermost
+        }
         char name[32];
         std::snprintf(name, sizeof(name), "/%05zu.png", i);
         write_image(dir + name, tensor_to_image(view));
@@ -122,8 +129,9 @@ void evaluate(Module &model, const ImageSet &val, const std::vector<size_t> &sam
         const DiagonalShifts result = validate_diagonal(model, val, samples, settings);
         save_diagonal_shifts(result, FLAGS_out_dir);
         plot_diagonal_shifts(result, FLAGS_out_dir + "/diag_probs.png");
-        std::printf("=> wrote diag_probs.npy, diag_probs2.npy, diag_corrs.npy, diag_preds.npy and diag_probs.png to %s\n",
-                    FLAGS_out_dir.c_str());
+        std::printf(
+            "=> wrote diag_probs.npy, diag_probs2.npy, diag_corrs.npy, diag_preds.npy and diag_probs.png to %s\n",
+            FLAGS_out_dir.c_str());
     } else {
         save_images(val, samples, FLAGS_out_dir);
     }
@@ -190,10 +198,15 @@ void run() {
         trainer.optimizer().set_lr(float(lr));
         if (FLAGS_cos_lr) std::printf("[%03d] %.5f\n", epoch, lr);
         EpochSettings settings;
-        settings.epoch = epoch, settings.epochs = FLAGS_epochs;
-        settings.batch_size = FLAGS_batch_size, settings.workers = FLAGS_workers, settings.print_freq = FLAGS_print_freq;
-        settings.batch_accum = FLAGS_batch_accum, settings.max_iters = FLAGS_max_train_iters;
-        settings.seed = uint64_t(FLAGS_seed), settings.augment = FLAGS_data_aug;
+        settings.epoch = epoch;
+        settings.epochs = FLAGS_epochs;
+        settings.batch_size = FLAGS_batch_size;
+        settings.workers = FLAGS_workers;
+        settings.print_freq = FLAGS_print_freq;
+        settings.batch_accum = FLAGS_batch_accum;
+        settings.max_iters = FLAGS_max_train_iters;
+        settings.seed = uint64_t(FLAGS_seed);
+        settings.augment = FLAGS_data_aug;
         train_epoch(trainer, *train, train_samples, settings);
         const Accuracy accuracy = validate(*model, *val, val_samples, eval);
 

@@ -102,13 +102,17 @@ void plot_diagonal_shifts(const DiagonalShifts &result, const std::string &path)
         const double shift = std::min(double(last), (x - kLeft) * double(last) / (kWidth - kLeft - kRight));
         const int s0 = std::min(int(shift), std::max(result.shifts - 2, 0));
         const double t = result.shifts > 1 ? shift - s0 : 0;
-        auto at = [&](const std::vector<double> &v) { return v[s0] + t * (v[std::min(s0 + 1, result.shifts - 1)] - v[s0]); };
-        const double high = std::min(100.0, at(mean_prob) + at(spread)), low = std::max(0.0, at(mean_prob) - at(spread));
+        auto at = [&](const std::vector<double> &v) {
+            return v[s0] + t * (v[std::min(s0 + 1, result.shifts - 1)] - v[s0]);
+        };
+        const double high = std::min(100.0, at(mean_prob) + at(spread)),
+                     low = std::max(0.0, at(mean_prob) - at(spread));
         for (int y = int(py(high)); y <= int(py(low)); y++) canvas.blend(x, y, mean, 0.15f);
     }
     for (int i = 0; i < std::min(result.images, kMaxImageLines); i++) {
         const double *row = &result.probs[size_t(i) * result.shifts];
-        for (int s = 0; s + 1 < result.shifts; s++) canvas.line(px(s), py(row[s]), px(s + 1), py(row[s + 1]), lines, 0.25f, 1);
+        for (int s = 0; s + 1 < result.shifts; s++)
+            canvas.line(px(s), py(row[s]), px(s + 1), py(row[s + 1]), lines, 0.25f, 1);
     }
     for (int s = 0; s + 1 < result.shifts; s++) {
         canvas.line(px(s), py(mean_prob[s]), px(s + 1), py(mean_prob[s + 1]), mean, 1, 3);

@@ -30,9 +30,9 @@ EpochResult train_epoch(Trainer &trainer, const ImageSet &set, const std::vector
     const int batch_size = settings.batch_size;
     if (settings.max_iters > 0) order.resize(std::min(order.size(), size_t(settings.max_iters) * batch_size));
     const bool augment = settings.augment;
-    DataLoader loader([&set, augment](size_t index, std::mt19937 &random) {
-        return set.training_sample(index, random, augment);
-    }, order, batch_size, settings.workers, seed);
+    DataLoader loader(
+        [&set, augment](size_t index, std::mt19937 &random) { return set.training_sample(index, random, augment); },
+        order, batch_size, settings.workers, seed);
     trainer.context().seeds.seed(uint32_t(seed >> 32));
     trainer.discard();  // the reference zeroes the gradients at each epoch's start
 
@@ -56,12 +56,13 @@ EpochResult train_epoch(Trainer &trainer, const ImageSet &set, const std::vector
         end = Clock::now();
         if (i % settings.print_freq == 0 || i + 1 == batches) {
             const double rate = double(result.images) / seconds_since(start);
-            const double left = batch_time.avg() * double(batches - i - 1 + batches * (settings.epochs - settings.epoch - 1));
-            std::printf("Epoch: [%d][%zu/%zu]\tTime %.3f (%.3f)\tData %.3f (%.3f)\tLoss %.4f (%.4f)\t"
-                        "Acc@1 %.3f (%.3f)\tAcc@5 %.3f (%.3f)\t%.1f img/s\tETA %s\n",
-                        settings.epoch, i, batches, batch_time.val, batch_time.avg(), data_time.val, data_time.avg(),
-                        losses.val, losses.avg(), top1.val, top1.avg(), top5.val, top5.avg(), rate,
-                        clock_time(left).c_str());
+            const double left =
+                batch_time.avg() * double(batches - i - 1 + batches * (settings.epochs - settings.epoch - 1));
+            std::printf(
+                "Epoch: [%d][%zu/%zu]\tTime %.3f (%.3f)\tData %.3f (%.3f)\tLoss %.4f (%.4f)\t"
+                "Acc@1 %.3f (%.3f)\tAcc@5 %.3f (%.3f)\t%.1f img/s\tETA %s\n",
+                settings.epoch, i, batches, batch_time.val, batch_time.avg(), data_time.val, data_time.avg(),
+                losses.val, losses.avg(), top1.val, top1.avg(), top5.val, top5.avg(), rate, clock_time(left).c_str());
             std::fflush(stdout);
         }
     }

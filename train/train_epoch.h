@@ -16,10 +16,10 @@ namespace antialiased {
 struct EpochSettings {
     int epoch = 0, epochs = 1;  // this epoch (from 0) and the run's end, for the ETA
     int batch_size = 256, workers = 4, print_freq = 100;
-    int batch_accum = 1;          // batches whose gradients are summed before each SGD step
-    int64_t max_iters = 0;        // batches per epoch at most; 0: all
+    int batch_accum = 1;    // batches whose gradients are summed before each SGD step
+    int64_t max_iters = 0;  // batches per epoch at most; 0: all
     uint64_t seed = 0;
-    bool augment = true;          // random crops (else central crops); flips either way
+    bool augment = true;  // random crops (else central crops); flips either way
 };
 
 struct EpochResult {
