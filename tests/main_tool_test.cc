@@ -118,6 +118,34 @@ TEST(MainTool, TrainsWritesTheReferenceCheckpointsAndResumesIdentically) {
     }
 }
 
+// The smaller modes of main.py: --save_weights writes {'state_dict': ...} (which main.py's --weights and ours
+// read), --evaluate-save the full views as PNGs, --val-debug trains on the validation set, --no-data-aug.
+TEST(MainTool, SavesWeightsAndImagesAndTrainsWithoutAugmentation) {
+    const ScratchDir dir("main_modes");
+    const std::string d = dir.path(), common = " -a resnet18_lpf2 --val-subset 4 -b 2 -j 2 --out-dir " + d;
+    ToolRun run = main_tool(common + " --val-debug --train-subset 8 --no-data-aug --epochs 1 --lr 0.001");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_TRUE(contains(run.output, "=> training on 8 images of Fashion-MNIST test")) << run.output;
+    run = main_tool(common + " --weights " + d + "/checkpoint.pth.tar --save_weights " + d + "/weights.pth");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    const Checkpoint saved = Checkpoint::read(d + "/weights.pth");
+    ASSERT_TRUE(saved.root().get("state_dict")) << "no 'state_dict' entry";
+    EXPECT_EQ(saved.state_dict().size(), Checkpoint::read(d + "/checkpoint.pth.tar").state_dict().size());
+    const ToolRun torch = run_tool(  // as main.py's --weights reads it
+        "/usr/bin/python3 -c \"import sys, torch; sys.path.insert(0, 'tests/golden'); import antialiased_models; "
+        "antialiased_models.build('resnet18_lpf2', num_classes=10).load_state_dict(torch.load(sys.argv[1])"
+        "['state_dict'])\" " + d + "/weights.pth");
+    EXPECT_EQ(torch.exit_code, 0) << torch.output;
+    run = main_tool(common + " --weights " + d + "/weights.pth --evaluate-save");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    for (const char *name : {"/00000.png", "/00003.png"}) {
+        const Image image = read_image(d + name);
+        EXPECT_EQ(image.width, 36) << name;  // the whole 36 x 36 canvas
+        EXPECT_EQ(image.height, 36) << name;
+    }
+    EXPECT_FALSE(std::filesystem::exists(d + "/00004.png"));
+}
+
 class MainToolOnAFolder : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {

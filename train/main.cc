@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "runtime/checkpoint.h"
 #include "runtime/image_io.h"
 #include "runtime/trainer.h"
 #include "runtime/training_checkpoint.h"
@@ -103,6 +104,14 @@ double learning_rate(int epoch) {
     return FLAGS_lr * std::pow(0.1, std::floor(epoch / FLAGS_lr_step));
 }
 
+// main.py's --save_weights file, {'state_dict': ...}: what its --weights reads.
+void save_weights_file(Module &model, const std::string &path) {
+    CheckpointWriter writer;
+    ValuePtr root = Value::dict();
+    root->set("state_dict", state_dict_value(&writer, state_dict(model)));
+    writer.save(path, *root);
+}
+
 // The full views of the validation images as PNG files 00000.png, ... (the reference's --evaluate-save).
 void save_images(const ImageSet &set, const std::vector<size_t> &samples, const std::string &dir) {
     for (size_t i = 0; i < samples.size(); i++) {
@@ -145,11 +154,9 @@ void run() {
     if (!std::filesystem::is_directory(FLAGS_out_dir)) throw Error("--out-dir " + FLAGS_out_dir + ": cannot create it");
     const Device device = device_flag();
     const bool evaluating = FLAGS_evaluate || FLAGS_evaluate_shift || FLAGS_evaluate_diagonal || FLAGS_evaluate_save;
-    const bool saving_only = !FLAGS_save_weights.empty();
-
-    std::unique_ptr<ImageSet> val = saving_only ? nullptr : image_set(false);
+    std::unique_ptr<ImageSet> val = image_set(false);
     ModelOptions options = flags.options;
-    if (!given("classes") && val) options.num_classes = val->classes();
+    if (!given("classes")) options.num_classes = val->classes();
     std::printf("=> creating model '%s' (%d classes)\n", flags.arch.c_str(), options.num_classes);
     Model model = build_model(flags.arch, options);
     if (!FLAGS_weights.empty()) {
@@ -171,9 +178,9 @@ void run() {
         std::printf("=> loaded checkpoint '%s' (epoch %lld)\n", FLAGS_resume.c_str(), (long long)state.epoch);
         state.arch = flags.arch;
     }
-    if (saving_only) {
+    if (!FLAGS_save_weights.empty()) {
         std::printf("=> saving weights [%s]\n", FLAGS_save_weights.c_str());
-        save_weights(*model, FLAGS_save_weights);
+        save_weights_file(*model, FLAGS_save_weights);
         return;
     }
 
