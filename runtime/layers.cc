@@ -1,5 +1,6 @@
 #include "runtime/layers.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -35,6 +36,20 @@
 
 namespace antialiased {
 namespace {
+
+// Calls f(i, j) for every i < rows and j < cols in 16 x 16 tiles: a copy between a layout where i is innermost
+// and one where j is then reads and writes whole cache lines (16 floats), not one float per line.
+template <typename F>
+void for_each_tiled(size_t rows, size_t cols, F f) {
+    constexpr size_t kTile = 16;
+    for (size_t i0 = 0; i0 < rows; i0 += kTile) {
+        for (size_t j0 = 0; j0 < cols; j0 += kTile) {
+            for (size_t i = i0; i < std::min(rows, i0 + kTile); i++) {
+                for (size_t j = j0; j < std::min(cols, j0 + kTile); j++) f(i, j);
+            }
+        }
+    }
+}
 
 // A fused module computes a different function than its state describes alone; training needs them apart.
 void check_trainable(bool fused, const char *layer) {
@@ -125,6 +140,19 @@ size_t Conv2d::weight_index(int co, int ci, int kx, int ky) const {
     return ((size_t(co) * (in_ / options_.groups) + ci) * kernel_ + ky) * kernel_ + kx;
 }
 
+const Conv2d::WeightOffsets &Conv2d::weight_offsets() {
+    if (offsets_.column.empty()) {
+        const int in_group = in_ / options_.groups, k = kernel_;
+        offsets_.row = out_ > 1 ? weight_index(1, 0, 0, 0) - weight_index(0, 0, 0, 0) : 0;
+        for (int ky = 0; ky < k; ky++) {
+            for (int kx = 0; kx < k; kx++) {
+                for (int ci = 0; ci < in_group; ci++) offsets_.column.push_back(weight_index(0, ci, kx, ky));
+            }
+        }
+    }
+    return offsets_;
+}
+
 void Conv2d::prepare() {
     const int in_group = in_ / options_.groups, k = kernel_;
     if (weights_.dimensions() != 4 || weights_.dim(0).extent() != out_ || weights_.dim(1).extent() != in_group) {
@@ -134,13 +162,10 @@ void Conv2d::prepare() {
     const std::vector<float> scales = batch_norm_ ? batch_norm_->scale() : std::vector<float>(out_, 1.0f);
     const std::vector<float> shifts = batch_norm_ ? batch_norm_->shift() : std::vector<float>(out_, 0.0f);
     float *w = weights_.data();  // dense, co innermost
-    for (int ky = 0; ky < k; ky++) {
-        for (int kx = 0; kx < k; kx++) {
-            for (int ci = 0; ci < in_group; ci++) {
-                for (int co = 0; co < out_; co++) *w++ = weight_[weight_index(co, ci, kx, ky)] * scales[co];
-            }
-        }
-    }
+    const WeightOffsets &at = weight_offsets();
+    for_each_tiled(at.column.size(), size_t(out_), [&](size_t j, size_t co) {
+        w[j * out_ + co] = weight_[co * at.row + at.column[j]] * scales[co];
+    });
     for (int co = 0; co < out_; co++) bias[co] = (options_.bias ? bias_[co] : 0.0f) * scales[co] + shifts[co];
     weights_.set_host_dirty();
     biases_ = vector_buffer(bias);
@@ -201,13 +226,9 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     grad_bias.copy_to_host();
     weight_grad_.resize(weight_.size());
     const float *gw = grad_weights.data();  // dense, co innermost
-    for (int ky = 0; ky < k; ky++) {
-        for (int kx = 0; kx < k; kx++) {
-            for (int ci = 0; ci < in_group; ci++) {
-                for (int co = 0; co < out_; co++) weight_grad_[weight_index(co, ci, kx, ky)] = *gw++;
-            }
-        }
-    }
+    const WeightOffsets &at = weight_offsets();
+    for_each_tiled(at.column.size(), size_t(out_),
+                   [&](size_t j, size_t co) { weight_grad_[co * at.row + at.column[j]] = gw[j * out_ + co]; });
     if (options_.bias) bias_grad_.assign(grad_bias.data(), grad_bias.data() + out_);
     if (!input_grad) return Tensor();
 
@@ -216,10 +237,9 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     weights_.copy_to_host();
     const float *w = weights_.data();
     float *wt = weights_t.data();
-    for (int kk = 0; kk < k * k; kk++) {
-        for (int ci = 0; ci < in_group; ci++) {
-            for (int co = 0; co < out_; co++) wt[(size_t(kk) * out_ + co) * in_group + ci] = *w++;
-        }
+    for (size_t kk = 0; kk < size_t(k) * k; kk++, w += size_t(in_group) * out_, wt += size_t(in_group) * out_) {
+        for_each_tiled(size_t(in_group), size_t(out_),
+                       [&](size_t ci, size_t co) { wt[co * in_group + ci] = w[ci * out_ + co]; });
     }
     weights_t.set_host_dirty();
     Tensor grad_input = Tensor::uninitialized(input.shape());

@@ -32,6 +32,14 @@ class Conv2d : public Module {
     std::string describe() const;  // "Conv2d(64, 128, 3, stride 2, padding 1)", for errors
     // Where weight_ (PyTorch's layout) holds element (co, ci, kx, ky) of the stages' weights.
     virtual size_t weight_index(int co, int ci, int kx, int ky) const;
+    // weight_index for every element at once: element (co, j) of the stages' dense layout (co innermost, j =
+    // (ky * kernel + kx) * in_group + ci) is weight_[co * row + column[j]]. Built on first use, as weight_index is
+    // virtual (too slow to call per element after every training step).
+    struct WeightOffsets {
+        size_t row = 0;
+        std::vector<size_t> column;
+    };
+    const WeightOffsets &weight_offsets();
     int in_, out_, kernel_;
     ConvOptions options_;
     std::vector<float> weight_, bias_;
@@ -43,6 +51,9 @@ class Conv2d : public Module {
     // Training: the input (for the weights' gradient) and the gradients, in weight_'s and bias_'s layouts.
     Tensor saved_input_;
     std::vector<float> weight_grad_, bias_grad_;
+
+  private:
+    WeightOffsets offsets_;
 };
 
 // nn.Linear: weight (out, in), bias (out). PyTorch flattens (C, H, W) maps in that order; our maps are
