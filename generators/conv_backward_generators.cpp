@@ -184,10 +184,10 @@ class ConvGradInput : public ConvBackwardBase<ConvGradInput> {
         grad_input.split(c, cco, c, tile_c, TailStrategy::GuardWithIf)
             .split(x, xo, x, tile_x, TailStrategy::GuardWithIf)
             .reorder(c, x, xo, cco, y, n)
-            .parallel(y)
+            .parallel(n)  // images in parallel: late in a network a map has too few rows to share out
             .vectorize(c, vector, TailStrategy::GuardWithIf);
-        // One image's scattered gradient at a time (a scatter is computed whole wherever it is placed), before
-        // its rows are processed in parallel.
+        // Each image's scattered gradient is computed whole (as a scatter is wherever it is placed) by the thread
+        // that then runs that image's rows.
         d_full.compute_at(grad_input, n).vectorize(dj, vector, TailStrategy::GuardWithIf);
         d_full.update().vectorize(dj, vector, TailStrategy::GuardWithIf);
         d_input.compute_at(grad_input, xo);
