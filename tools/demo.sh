@@ -18,6 +18,6 @@ echo "zone plate: compare $out/zone_plate_naive.png (x[::2, ::2]: false rings fr
 echo "               with $out/zone_plate_blurpool.png (BlurPool: the rings beyond the new Nyquist limit fade to gray)"
 
 # 6000 training images (evenly spaced), 3 epochs (lr 0.05, then 0.005 for the last), 2000 test images:
-# about 9 minutes on 2 cores.
+# about 7 minutes on 2 cores.
 bash train/compare.sh bazel-bin/train/main "$out" resnet18 resnet18_lpf3 -- \
     --train-subset 6000 --epochs 3 --lr 0.05 --lr_step 2 -b 64 --val-subset 2000 -p 50 -j 2 "$@"
