@@ -1,6 +1,5 @@
 #include "train/evaluation.h"
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -14,10 +13,6 @@
 
 namespace antialiased {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // Batches of evaluation samples (central crops, or full views), decoded ahead on the workers.
 DataLoader evaluation_loader(const ImageSet &set, const std::vector<size_t> &samples,

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "runtime/checkpoint.h"
+#include "runtime/file_io.h"
 #include "runtime/image_io.h"
 #include "runtime/trainer.h"
 #include "runtime/training_checkpoint.h"
@@ -224,12 +225,15 @@ void run() {
         state.momentum = trainer.momentum();
         const std::string dir = FLAGS_out_dir + "/";
         save_training_checkpoint(dir + "checkpoint.pth.tar", *model, state);
-        if (epoch % 10 == 0) {
+        // The others are copies of that file, as main.py makes model_best (serialized once, written atomically).
+        const bool tenth = epoch % 10 == 0;
+        const std::string bytes = tenth || is_best ? read_file(dir + "checkpoint.pth.tar") : "";
+        if (tenth) {
             char name[32];
             std::snprintf(name, sizeof(name), "checkpoint_%03d.pth.tar", epoch);
-            save_training_checkpoint(dir + name, *model, state);
+            write_file_atomically(dir + name, bytes);
         }
-        if (is_best) save_training_checkpoint(dir + "model_best.pth.tar", *model, state);
+        if (is_best) write_file_atomically(dir + "model_best.pth.tar", bytes);
     }
 }
 

@@ -1,7 +1,8 @@
 // The reference's bookkeeping: running averages weighted by batch size (AverageMeter), top-k accuracy, and
-// the progress lines' time format.
+// the progress lines' clock and time format.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,5 +25,11 @@ double top_k_accuracy(const Tensor &logits, const std::vector<int64_t> &labels, 
 
 // "h:mm:ss".
 std::string clock_time(double seconds);
+
+// The progress lines' clock: seconds since `start`.
+using Clock = std::chrono::steady_clock;
+inline double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 }  // namespace antialiased

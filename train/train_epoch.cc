@@ -1,7 +1,6 @@
 #include "train/train_epoch.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <random>
 
@@ -20,10 +19,6 @@ uint64_t epoch_seed(uint64_t seed, int epoch) {
 
 EpochResult train_epoch(Trainer &trainer, const ImageSet &set, const std::vector<size_t> &samples,
                         const EpochSettings &settings) {
-    using Clock = std::chrono::steady_clock;
-    auto seconds_since = [](Clock::time_point start) {
-        return std::chrono::duration<double>(Clock::now() - start).count();
-    };
     const uint64_t seed = epoch_seed(settings.seed, settings.epoch);
     std::vector<size_t> order = samples;
     std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
