@@ -1,6 +1,7 @@
 // How close the convolutions get to this CPU's peak: the peak FLOP rate measured with a small FMA kernel (as
 // many independent vector FMAs as registers allow, on every core), then the Conv2d stage on ResNet-50's 3x3
-// layers (batch 16, stride 1, pad 1) in GFLOP/s (2 per multiply-add) and as a share of that peak.
+// layers (batch 16, stride 1, pad 1) and on every convolution of resnet50_lpf4, in GFLOP/s (2 per
+// multiply-add) and as a share of that peak.
 #include <gflags/gflags.h>
 
 #include <algorithm>
@@ -72,6 +73,47 @@ double conv_seconds(const Conv2d &conv, const Tensor &x) {
     return best;
 }
 
+// One convolution of a network: in -> out channels, k x k, on a px x px input, `count` times in the network.
+struct Layer {
+    int in, out, kernel, stride, px, count;
+};
+
+// Times every layer of `layers` and prints them, their total and its share of `peak`.
+void time_layers(const std::vector<Layer> &layers, double peak) {
+    std::printf("%6s %6s %3s %3s %5s %5s | %9s %9s %7s\n", "in", "out", "k", "s", "px", "count", "ms", "GFLOP/s",
+                "of peak");
+    double flops_total = 0, seconds_total = 0;
+    for (const Layer &l : layers) {
+        Conv2d conv(l.in, l.out, l.kernel, ConvOptions{l.stride, l.kernel / 2, 1, 1, false});
+        std::vector<StateEntry> entries;
+        conv.state("", &entries);
+        for (float &w : *entries[0].values) w = 0.01f;
+        conv.prepare();
+        const Tensor x(Shape{FLAGS_batch, l.in, l.px, l.px});
+        const double s = conv_seconds(conv, x) * l.count;
+        const double out_px = (l.px + 2 * (l.kernel / 2) - l.kernel) / l.stride + 1;
+        const double flops = 2.0 * FLAGS_batch * out_px * out_px * l.in * l.out * l.kernel * l.kernel * l.count;
+        flops_total += flops, seconds_total += s;
+        std::printf("%6d %6d %3d %3d %5d %5d | %9.2f %9.1f %6.0f%%\n", l.in, l.out, l.kernel, l.stride, l.px, l.count,
+                    s * 1e3, flops / s / 1e9, 100 * flops / s / 1e9 / peak);
+    }
+    std::printf("%33s | %9.2f %9.1f %6.0f%%\n", "all", seconds_total * 1e3, flops_total / seconds_total / 1e9,
+                100 * flops_total / seconds_total / 1e9 / peak);
+}
+
+// resnet50_lpf4 at 224 px: every strided 3x3 and downsampling 1x1 runs at stride 1 after a BlurPool.
+const std::vector<Layer> kResnet50Lpf4 = {
+    {3, 64, 7, 2, 224, 1},                                                                         // stem
+    {64, 64, 1, 1, 56, 1},    {64, 64, 3, 1, 56, 3},    {64, 256, 1, 1, 56, 4},    {256, 64, 1, 1, 56, 2},     // layer1
+    {256, 128, 1, 1, 56, 1},  {128, 128, 3, 1, 28, 4},  {128, 512, 1, 1, 28, 4},   {256, 512, 1, 1, 28, 1},
+    {512, 128, 1, 1, 28, 3},                                                                       // layer2
+    {512, 256, 1, 1, 28, 1},  {256, 256, 3, 1, 14, 6},  {256, 1024, 1, 1, 14, 6},  {512, 1024, 1, 1, 14, 1},
+    {1024, 256, 1, 1, 14, 5},                                                                      // layer3
+    {1024, 512, 1, 1, 14, 1}, {512, 512, 3, 1, 7, 3},   {512, 2048, 1, 1, 7, 3},   {1024, 2048, 1, 1, 7, 1},
+    {2048, 512, 1, 1, 7, 2},                                                                       // layer4
+    {2048, 1000, 1, 1, 1, 1},                                                                      // fc
+};
+
 }  // namespace
 }  // namespace antialiased
 
@@ -81,21 +123,13 @@ int main(int argc, char **argv) {
     const double peak = peak_gflops();
     std::printf("peak (FMA kernel, %u threads, %s): %.1f GFLOP/s\n", std::thread::hardware_concurrency(),
                 __builtin_cpu_supports("avx512f") ? "AVX-512" : "AVX2", peak);
-    std::printf("%6s %5s | %9s %9s %7s\n", "C", "px", "ms", "GFLOP/s", "of peak");
-    double flops_total = 0, seconds_total = 0;
+    std::printf("\nResNet-50's 3x3 convolutions, batch %d\n", FLAGS_batch);
+    std::vector<Layer> three_by_three;
     for (auto [c, px] : {std::pair{64, 56}, {128, 28}, {256, 14}, {512, 7}, {128, 56}, {256, 28}, {512, 14}}) {
-        Conv2d conv(c, c, 3, ConvOptions{1, 1, 1, 1, false});
-        std::vector<StateEntry> entries;
-        conv.state("", &entries);
-        for (float &w : *entries[0].values) w = 0.01f;
-        conv.prepare();
-        const Tensor x(Shape{FLAGS_batch, c, px, px});
-        const double s = conv_seconds(conv, x);
-        const double flops = 2.0 * FLAGS_batch * px * px * c * c * 9;
-        flops_total += flops, seconds_total += s;
-        std::printf("%6d %5d | %9.2f %9.1f %6.0f%%\n", c, px, s * 1e3, flops / s / 1e9, 100 * flops / s / 1e9 / peak);
+        three_by_three.push_back({c, c, 3, 1, px, 1});
     }
-    std::printf("%12s | %9.2f %9.1f %6.0f%%\n", "all", seconds_total * 1e3, flops_total / seconds_total / 1e9,
-                100 * flops_total / seconds_total / 1e9 / peak);
+    time_layers(three_by_three, peak);
+    std::printf("\nEvery convolution of resnet50_lpf4 (times the count), batch %d\n", FLAGS_batch);
+    time_layers(kResnet50Lpf4, peak);
     return 0;
 }

@@ -11,18 +11,24 @@ struct ConvGeometry {
     Halide::Expr in_group, out_group;  // input and output channels per group
 };
 
-// conv(co, x, y, n) = bias(co) + sum over (ci, kx, ky) of weights(co, ci, kx, ky) * input(channel, x * stride_x +
-// kx * dilation_x - pad_x, ..., n), channel = ci within co's group, input zero outside width x height.
+// The input seen by the convolution: zero outside width x height (PyTorch's zero padding).
+inline Halide::Func zero_padded(Halide::Func input, Halide::Expr width, Halide::Expr height) {
+    using namespace Halide;
+    Func padded("padded");
+    padded(_) = BoundaryConditions::constant_exterior(input, 0.0f,
+                                                      {{Expr(), Expr()}, {0, width}, {0, height}, {Expr(), Expr()}})(_);
+    return padded;
+}
+
+// conv(co, x, y, n) = bias(co) + sum over (ci, kx, ky) of weights(co, ci, kx, ky) * padded(channel, x * stride_x +
+// kx * dilation_x - pad_x, ..., n), channel = ci within co's group; `padded` is the input, zero outside its map.
 // The channel is written so that with groups == 1 it simplifies to ci: one input value broadcast to a vector
 // of output channels, not a gather; and every weight access is by the pure (co) and the reduction variables,
 // so the weights' adjoint is a pure reduction over (x, y, n).
-inline Halide::Func conv2d(Halide::Func input, Halide::Expr width, Halide::Expr height, Halide::Func weights,
-                           Halide::Func bias, const ConvGeometry &g) {
+inline Halide::Func conv2d(Halide::Func padded, Halide::Func weights, Halide::Func bias, const ConvGeometry &g) {
     using namespace Halide;
     Var co("co"), x("x"), y("y"), n("n");
     RDom r(0, g.in_group, 0, g.kernel_x, 0, g.kernel_y, "r");
-    Func padded = BoundaryConditions::constant_exterior(input, 0.0f,
-                                                        {{Expr(), Expr()}, {0, width}, {0, height}, {Expr(), Expr()}});
     const Expr channel = select(g.groups == 1, r.x, (co / g.out_group) * g.in_group + r.x);
     Func conv("conv");
     conv(co, x, y, n) = bias(co);

@@ -56,7 +56,7 @@ class ConvGradWeights : public ConvBackwardBase<ConvGradWeights> {
         Func weights("weights"), bias("bias");
         weights(co, ci, kx, ky) = 0.0f;
         bias(co) = 0.0f;
-        Func conv = conv2d(input, input.dim(1).extent(), input.dim(2).extent(), weights, bias, geometry);
+        Func conv = conv2d(zero_padded(input, input.dim(1).extent(), input.dim(2).extent()), weights, bias, geometry);
         const Region region = adjoint_region(grad_output);
         Derivative d = propagate_adjoints(conv, grad_output, region);
         Func d_weights = d(weights), d_bias = d(bias);

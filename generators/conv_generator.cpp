@@ -3,11 +3,13 @@
 // 1x1 convolutions of (N, features, 1, 1) maps. Inference batch norm is folded into weights and bias by
 // the runtime, so conv + BN + ReLU is one stage.
 //
-// Buffers, Halide order: input (c, x, y, n); weights (co, ci, kx, ky), output channels innermost, ci the
-// input channel within the group; bias (co); output (co, x, y, n). All mins are 0.
+// Buffers, Halide order: input (c, x, y, n); weights in blocks of output channels (weight_blocks.h):
+// (co % kWeightBlock, ci, kx, ky, co / kWeightBlock), ci the input channel within the group; bias (co); output
+// (co, x, y, n). All mins are 0.
 #include "Halide.h"
 #include "activation.h"
 #include "conv_algorithm.h"
+#include "weight_blocks.h"
 
 namespace antialiased {
 namespace {
@@ -17,7 +19,7 @@ using namespace Halide;
 class Conv2d : public Generator<Conv2d> {
   public:
     Input<Buffer<float>> input{"input", 4};
-    Input<Buffer<float>> weights{"weights", 4};
+    Input<Buffer<float>> weights{"weights", 5};
     Input<Buffer<float>> bias{"bias", 1};
     Input<int> stride_x{"stride_x", 1, 1, 1024};
     Input<int> stride_y{"stride_y", 1, 1, 1024};
@@ -31,23 +33,28 @@ class Conv2d : public Generator<Conv2d> {
 
     void generate() {
         Var co("co"), x("x"), y("y"), n("n");
-        const Expr in_group = weights.dim(1).extent(), out_group = weights.dim(0).extent() / groups;
+        const Expr in_group = weights.dim(1).extent(), out_group = bias.dim(0).extent() / groups;
         const ConvGeometry geometry{weights.dim(2).extent(), weights.dim(3).extent(), stride_x, stride_y, pad_x, pad_y,
                                     dilation_x, dilation_y, groups, in_group, out_group};
 
         /* THE ALGORITHM */
-        Func conv = conv2d(input, input.dim(1).extent(), input.dim(2).extent(), weights, bias, geometry);
+        Func padded = zero_padded(input, input.dim(1).extent(), input.dim(2).extent());
+        Func dense_weights("dense_weights");
+        Var ci("ci"), kx("kx"), ky("ky");
+        dense_weights(co, ci, kx, ky) = weights(co % kWeightBlock, ci, kx, ky, co / kWeightBlock);
+        Func conv = conv2d(padded, dense_weights, bias, geometry);
         output(co, x, y, n) = activate(conv(co, x, y, n), activation);
 
         /* THE SCHEDULE */
         for (int d = 0; d < 4; d++) {
             input.dim(d).set_min(0);
-            weights.dim(d).set_min(0);
             output.dim(d).set_min(0);
         }
+        for (int d = 0; d < 5; d++) weights.dim(d).set_min(0);
+        weights.dim(0).set_extent(kWeightBlock);
         bias.dim(0).set_min(0);
         input.dim(0).set_estimate(0, 64).dim(1).set_estimate(0, 56).dim(2).set_estimate(0, 56).dim(3).set_estimate(0, 16);
-        weights.dim(0).set_estimate(0, 64).dim(1).set_estimate(0, 64).dim(2).set_estimate(0, 3).dim(3).set_estimate(0, 3);
+        weights.dim(1).set_estimate(0, 64).dim(2).set_estimate(0, 3).dim(3).set_estimate(0, 3).dim(4).set_estimate(0, 2);
         bias.dim(0).set_estimate(0, 64);
         output.dim(0).set_estimate(0, 64).dim(1).set_estimate(0, 56).dim(2).set_estimate(0, 56).dim(3).set_estimate(0, 16);
 
@@ -60,11 +67,13 @@ class Conv2d : public Generator<Conv2d> {
             return;
         }
         const int vector = natural_vector_size<float>();
-        // Register tile: vectors of output channels x 4 columns of accumulators, plus the tile's weight vectors
-        // and one broadcast input: 4 x 4 + 4 + 1 = 21 of AVX-512's 32 registers, 2 x 4 + 2 + 1 = 11 of AVX2's
-        // 16. (Measured on resnet50_lpf4 with AVX-512: 4 x 4 beats 2 x 4 by 1.5x, 2 x 8, 4 x 6 and 4 x 7 by 10-30%.)
-        const int tile_vectors = get_target().has_feature(Target::AVX512) ? 4 : 2;
-        const int tile_c = tile_vectors * vector, tile_x = 4;
+        // Register tile: 2 vectors of output channels x tile_x columns of accumulators, the 2 weight vectors and
+        // one broadcast input: 2 x 7 + 2 + 1 = 17 of AVX-512's 32 registers, 2 x 6 + 2 + 1 = 15 of AVX2's 16.
+        // 7 columns divide every map of the zoo at 224 px (112, 56, 28, 14, 7). Measured on ResNet-50's 3x3
+        // layers (bench/conv_bench): 2 x 7 beats 4 x 4 by 1.2x and 4 x 7 (which spills) by 1.3x; 2 x 14 = 28
+        // accumulators would spill as well.
+        const bool avx512 = get_target().has_feature(Target::AVX512);
+        const int tile_c = 2 * vector, tile_x = avx512 ? 7 : 6;
         Var coo("coo"), xo("xo"), yn("yn"), cv("cv");
         output.split(co, coo, co, tile_c, TailStrategy::GuardWithIf)
             .split(x, xo, x, tile_x, TailStrategy::GuardWithIf)
@@ -72,7 +81,14 @@ class Conv2d : public Generator<Conv2d> {
             .fuse(y, n, yn)
             .parallel(yn)
             .vectorize(co, vector, TailStrategy::GuardWithIf);
+        // The zero-padded input rows of each output row, copied once, so that the inner loop reads them without
+        // a bounds test per value.
+        padded.compute_at(output, yn).vectorize(padded.args()[0], vector, TailStrategy::GuardWithIf);
+        // The accumulators' storage is the constant tile, so that LLVM keeps them in registers: with the
+        // tile's guarded extent as the stride, every FMA loaded and stored its accumulator (3x slower).
         conv.compute_at(output, xo)
+            .bound_storage(co, tile_c)
+            .bound_storage(x, tile_x)
             .split(co, cv, co, vector, TailStrategy::GuardWithIf)
             .vectorize(co)
             .unroll(cv)

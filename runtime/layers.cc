@@ -30,6 +30,7 @@
 #include "generators/max_pool2d_cuda.h"
 #include "generators/scale_shift_cpu.h"
 #include "generators/scale_shift_cuda.h"
+#include "generators/weight_blocks.h"
 #include "runtime/batch_norm_training.h"
 #include "runtime/error.h"
 #include "runtime/memory_pool.h"
@@ -155,16 +156,20 @@ const Conv2d::WeightOffsets &Conv2d::weight_offsets() {
 
 void Conv2d::prepare() {
     const int in_group = in_ / options_.groups, k = kernel_;
-    if (weights_.dimensions() != 4 || weights_.dim(0).extent() != out_ || weights_.dim(1).extent() != in_group) {
-        weights_ = Halide::Runtime::Buffer<float>(out_, in_group, k, k);
+    if (weights_.dimensions() != 5 || weights_.dim(1).extent() != in_group ||
+        weights_.dim(4).extent() != weight_blocks(out_)) {
+        weights_ = Halide::Runtime::Buffer<float>(kWeightBlock, in_group, k, k, weight_blocks(out_));
+        weights_.fill(0.0f);  // the last block's channels past out_
     }
     std::vector<float> bias(out_, 0.0f);
     const std::vector<float> scales = batch_norm_ ? batch_norm_->scale() : std::vector<float>(out_, 1.0f);
     const std::vector<float> shifts = batch_norm_ ? batch_norm_->shift() : std::vector<float>(out_, 0.0f);
-    float *w = weights_.data();  // dense, co innermost
+    float *w = weights_.data();
     const WeightOffsets &at = weight_offsets();
+    const size_t block = size_t(kWeightBlock) * at.column.size();  // floats per block of output channels
     for_each_tiled(at.column.size(), size_t(out_), [&](size_t j, size_t co) {
-        w[j * out_ + co] = weight_[co * at.row + at.column[j]] * scales[co];
+        w[co / kWeightBlock * block + j * kWeightBlock + co % kWeightBlock] =
+            weight_[co * at.row + at.column[j]] * scales[co];
     });
     for (int co = 0; co < out_; co++) bias[co] = (options_.bias ? bias_[co] : 0.0f) * scales[co] + shifts[co];
     weights_.set_host_dirty();
@@ -232,15 +237,14 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     if (options_.bias) bias_grad_.assign(grad_bias.data(), grad_bias.data() + out_);
     if (!input_grad) return Tensor();
 
-    // The stage reads the weights input-channels innermost: (ci, co, kx, ky), from the layout forward uses.
+    // The stage reads the weights input-channels innermost: (ci, co, kx, ky). Training absorbs no batch norm, so
+    // these are the parameters themselves.
     Halide::Runtime::Buffer<float> weights_t = scratch_buffer({in_group, out_, k, k});
-    weights_.copy_to_host();
-    const float *w = weights_.data();
     float *wt = weights_t.data();
-    for (size_t kk = 0; kk < size_t(k) * k; kk++, w += size_t(in_group) * out_, wt += size_t(in_group) * out_) {
-        for_each_tiled(size_t(in_group), size_t(out_),
-                       [&](size_t ci, size_t co) { wt[co * in_group + ci] = w[ci * out_ + co]; });
-    }
+    for_each_tiled(at.column.size(), size_t(out_), [&](size_t j, size_t co) {
+        const size_t ci = j % in_group, kk = j / in_group;
+        wt[(kk * out_ + co) * in_group + ci] = weight_[co * at.row + at.column[j]];
+    });
     weights_t.set_host_dirty();
     Tensor grad_input = Tensor::uninitialized(input.shape());
     auto input_stage = device.is_cuda() ? conv2d_grad_input_cuda : conv2d_grad_input_cpu;
