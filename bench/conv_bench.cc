@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -87,9 +89,13 @@ void time_layers(const std::vector<Layer> &layers, double peak) {
         Conv2d conv(l.in, l.out, l.kernel, ConvOptions{l.stride, l.kernel / 2, 1, 1, false});
         std::vector<StateEntry> entries;
         conv.state("", &entries);
-        for (float &w : *entries[0].values) w = 0.01f;
+        std::mt19937 rng(0);
+        std::normal_distribution<float> normal(0.0f, std::sqrt(2.0f / (l.in * l.kernel * l.kernel)));
+        for (float &w : *entries[0].values) w = normal(rng);
         conv.prepare();
-        const Tensor x(Shape{FLAGS_batch, l.in, l.px, l.px});
+        Tensor x(Shape{FLAGS_batch, l.in, l.px, l.px});
+        std::normal_distribution<float> unit;
+        for (size_t i = 0; i < x.shape().elements(); i++) x.data()[i] = unit(rng);
         const double s = conv_seconds(conv, x) * l.count;
         const double out_px = (l.px + 2 * (l.kernel / 2) - l.kernel) / l.stride + 1;
         const double flops = 2.0 * FLAGS_batch * out_px * out_px * l.in * l.out * l.kernel * l.kernel * l.count;
