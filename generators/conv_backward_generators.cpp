@@ -19,6 +19,34 @@ void estimate_map(Map &map, int channels, int size) {
     map.dim(0).set_estimate(0, channels).dim(1).set_estimate(0, size).dim(2).set_estimate(0, size).dim(3).set_estimate(0, 16);
 }
 
+// The adjoint of a Func read at its reduction's points, f(args) += select(args inside the reduction's domain,
+// term, 0), as a sum that leaves the guard out: for the caller who realizes it only inside that domain, where
+// the guard is true. (The weights' gradient: the guard is a test per FMA that LLVM turns into branches, and it
+// keeps the tile's accumulators out of registers.)
+Func inside_domain(Func adjoint) {
+    class DropGuard : public Internal::IRMutator {
+      public:
+        explicit DropGuard(const std::string &self) : self_(self) {}
+
+      protected:
+        using Internal::IRMutator::visit;
+        Expr visit(const Internal::Add *op) override {
+            const Internal::Call *call = op->a.as<Internal::Call>();
+            return call && call->name == self_ ? mutate(op->b) : Internal::IRMutator::visit(op);
+        }
+        Expr visit(const Internal::Select *op) override {
+            return Internal::is_const_zero(op->false_value) ? mutate(op->true_value) : Internal::IRMutator::visit(op);
+        }
+
+      private:
+        std::string self_;
+    };
+    Func sum(adjoint.name() + "_inside");
+    sum(adjoint.args()) = adjoint.value();
+    sum(adjoint.update_args()) += DropGuard(adjoint.name()).mutate(adjoint.update_value());
+    return sum;
+}
+
 // What both gradient stages take, first in their signatures: d(loss)/d(output) and the forward's geometry.
 template <typename T>
 class ConvBackwardBase : public Generator<T> {
@@ -56,10 +84,11 @@ class ConvGradWeights : public ConvBackwardBase<ConvGradWeights> {
         Func weights("weights"), bias("bias");
         weights(co, ci, kx, ky) = 0.0f;
         bias(co) = 0.0f;
-        Func conv = conv2d(zero_padded(input, input.dim(1).extent(), input.dim(2).extent()), weights, bias, geometry);
+        Func padded = zero_padded(input, input.dim(1).extent(), input.dim(2).extent());
+        Func conv = conv2d(padded, weights, bias, geometry);
         const Region region = adjoint_region(grad_output);
         Derivative d = propagate_adjoints(conv, grad_output, region);
-        Func d_weights = d(weights), d_bias = d(bias);
+        Func d_weights = inside_domain(d(weights)), d_bias = d(bias);
         grad_weights(co, ci, kx, ky) = d_weights(co, ci, kx, ky);
         grad_bias(co) = d_bias(co);
 
@@ -67,6 +96,13 @@ class ConvGradWeights : public ConvBackwardBase<ConvGradWeights> {
         estimate_map(input, 64, 56);
         estimate_map(grad_output, 64, 56);
         for (int d = 0; d < 4; d++) grad_weights.dim(d).set_min(0);
+        // The gradient's extents stated in terms of the inputs: autodiff guards every term with the reduction's
+        // bounds (ci < in_group, kx < kernel_x, ...), and only so can Halide prove them true away from the tiles'
+        // tails and drop them from the inner loop.
+        grad_weights.dim(0).set_extent(grad_output.dim(0).extent())
+            .dim(1).set_extent(in_group)
+            .dim(2).set_extent(kernel_x)
+            .dim(3).set_extent(kernel_y);
         grad_bias.dim(0).set_min(0);
         grad_weights.dim(0).set_estimate(0, 64).dim(1).set_estimate(0, 64).dim(2).set_estimate(0, 3).dim(3).set_estimate(0, 3);
         grad_bias.dim(0).set_estimate(0, 64);
@@ -83,30 +119,37 @@ class ConvGradWeights : public ConvBackwardBase<ConvGradWeights> {
             return;
         }
         const int vector = natural_vector_size<float>();
-        // Register tile: 4 vectors of output channels x 4 input channels of accumulators, plus 4 grad_output
-        // vectors and a broadcast input: 16 + 4 + 1 = 21 of AVX-512's 32 registers (2 vectors: 8 + 2 + 1 of
-        // AVX2's 16). Each (x, y, n) step is then 16 FMAs for 8 loads.
+        // The sum over (x, y, n) is a matrix product whose reduction (pixels) is far longer than its outputs are
+        // wide. Each half of the batch sums into its own copy of the gradient (rfactor), one per core; within it,
+        // one input row at a time is zero-padded once and then multiplied into every tile of the gradient, the
+        // tile's accumulators loaded before and stored after a whole row of pixels. Tiles outside, pixels inside
+        // would stream the whole map through the cache once per tile.
+        // Register tile: 4 vectors of output channels x 4 input channels of accumulators, 4 grad_output vectors
+        // and a broadcast input: 16 + 4 + 1 = 21 of AVX-512's 32 registers (2 vectors: 8 + 2 + 1 of AVX2's 16).
         const int tile_vectors = get_target().has_feature(Target::AVX512) ? 4 : 2;
         const int tile_co = tile_vectors * vector, tile_ci = 4;
-        Var coo("coo"), cio("cio"), cv("cv"), tile("tile");
-        grad_weights.split(co, coo, co, tile_co, TailStrategy::GuardWithIf)
-            .split(ci, cio, ci, tile_ci, TailStrategy::GuardWithIf)
-            .reorder(co, ci, coo, cio, kx, ky)
-            .fuse(coo, cio, tile).fuse(tile, kx, tile).fuse(tile, ky, tile)
-            .parallel(tile)
-            .vectorize(co, vector, TailStrategy::GuardWithIf);
-        d_weights.compute_at(grad_weights, tile)
-            .split(co, cv, co, vector, TailStrategy::GuardWithIf)
-            .vectorize(co)
+        const RVar rx = r[0], ry = r[1], rn = r[2];
+        RVar rno("rno"), rni("rni");
+        Var half("half"), coo("coo"), cio("cio"), cv("cv");
+        d_weights.update().split(rn, rno, rni, (grad_output.dim(3).extent() + 1) / 2, TailStrategy::GuardWithIf);
+        Func partial = d_weights.update().rfactor(rno, half);
+        const std::vector<Var> pv = partial.args();  // (co, ci, kx, ky, half)
+        partial.compute_root().vectorize(pv[0], vector, TailStrategy::GuardWithIf);
+        partial.update()
+            .split(pv[0], coo, pv[0], tile_co, TailStrategy::GuardWithIf)
+            .split(pv[0], cv, pv[0], vector, TailStrategy::GuardWithIf)
+            .split(pv[1], cio, pv[1], tile_ci, TailStrategy::GuardWithIf)
+            .reorder(pv[0], cv, pv[1], rx, coo, cio, pv[2], pv[3], ry, rni, pv[4])
+            .vectorize(pv[0])
             .unroll(cv)
-            .unroll(ci);
-        d_weights.update()
-            .split(co, cv, co, vector, TailStrategy::GuardWithIf)
-            .reorder(co, cv, ci, r[0], r[1], r[2])
-            .vectorize(co)
-            .unroll(cv)
-            .unroll(ci);
-        d_weights.update().specialize(groups == 1);
+            .unroll(pv[1])
+            .parallel(pv[4]);
+        partial.update().specialize(groups == 1);
+        padded.compute_at(partial, ry).vectorize(padded.args()[0], vector, TailStrategy::GuardWithIf);
+        // The two halves' sum, as the gradient is written.
+        d_weights.compute_at(grad_weights, ky).vectorize(d_weights.args()[0], vector, TailStrategy::GuardWithIf);
+        d_weights.update().vectorize(d_weights.args()[0], vector, TailStrategy::GuardWithIf);
+        grad_weights.parallel(ky).vectorize(co, vector, TailStrategy::GuardWithIf);
         // The bias gradient: per channel vector, a sum over every (x, y, n).
         d_bias.compute_root().vectorize(co, vector, TailStrategy::GuardWithIf);
         d_bias.update().reorder(co, rb[0], rb[1], rb[2]).vectorize(co, vector, TailStrategy::GuardWithIf);
