@@ -219,10 +219,15 @@ class ConvGradInput : public ConvBackwardBase<ConvGradInput> {
             return;
         }
         const int vector = natural_vector_size<float>();
-        // The forward's register tile, transposed: 4 vectors of input channels x 4 columns of accumulators,
-        // 4 weight vectors, 1 broadcast of d_full: 21 of AVX-512's 32 registers (2 vectors on AVX2: 11 of 16).
-        const int tile_vectors = get_target().has_feature(Target::AVX512) ? 4 : 2;
-        const int tile_c = tile_vectors * vector, tile_x = 4;
+        // The forward's register tile, transposed: 2 vectors of input channels x tile_x columns of accumulators,
+        // 2 weight vectors, 1 broadcast of d_full: 2 x 7 + 2 + 1 = 17 of AVX-512's 32 registers (2 x 6 + 3 = 15 of
+        // AVX2's 16); 7 columns divide the zoo's maps.
+        const bool avx512 = get_target().has_feature(Target::AVX512);
+        const int tile_c = 2 * vector, tile_x = avx512 ? 7 : 6;
+        // The accumulators' storage is constant, so that LLVM keeps them in registers (as in the forward). A
+        // grouped layer's tile holds whole groups: up to kMaxTileGroup channels per group (ResNeXt has 4 to 32);
+        // wider groups that tiles do not divide are a pipeline error naming the layer.
+        const int kMaxTileGroup = 64;
         Var cco("cco"), xo("xo"), cv("cv");
         grad_input.split(c, cco, c, tile_c, TailStrategy::GuardWithIf)
             .split(x, xo, x, tile_x, TailStrategy::GuardWithIf)
@@ -233,7 +238,7 @@ class ConvGradInput : public ConvBackwardBase<ConvGradInput> {
         // that then runs that image's rows.
         d_full.compute_at(grad_input, n).vectorize(dj, vector, TailStrategy::GuardWithIf);
         d_full.update().vectorize(dj, vector, TailStrategy::GuardWithIf);
-        d_input.compute_at(grad_input, xo);
+        d_input.compute_at(grad_input, xo).bound_storage(dci, kMaxTileGroup).bound_storage(dx, tile_x);
         // Depthwise (one channel per group): the vectors run along groups instead. A specialization inherits
         // the schedule so far, so it is made first.
         const Expr depthwise = in_group == 1 && out_group == 1;

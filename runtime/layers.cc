@@ -238,12 +238,15 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     if (!input_grad) return Tensor();
 
     // The stage reads the weights input-channels innermost: (ci, co, kx, ky). Training absorbs no batch norm, so
-    // these are the parameters themselves.
-    Halide::Runtime::Buffer<float> weights_t = scratch_buffer({in_group, out_, k, k});
+    // these are the parameters themselves. Wide rows are padded by 16 floats: the stage steps along co, and a
+    // power-of-two stride would map every row it reads to the same few L1 sets.
+    const int row = in_group >= 32 ? (in_group + 15) / 16 * 16 + 16 : in_group;
+    Halide::Runtime::Buffer<float> weights_t = scratch_buffer({row, out_, k, k});
+    weights_t.crop(0, 0, in_group);
     float *wt = weights_t.data();
     for_each_tiled(at.column.size(), size_t(out_), [&](size_t j, size_t co) {
         const size_t ci = j % in_group, kk = j / in_group;
-        wt[(kk * out_ + co) * in_group + ci] = weight_[co * at.row + at.column[j]];
+        wt[(kk * out_ + co) * row + ci] = weight_[co * at.row + at.column[j]];
     });
     weights_t.set_host_dirty();
     Tensor grad_input = Tensor::uninitialized(input.shape());
