@@ -35,6 +35,23 @@ void constrain_map(Map &map) {
     for (int d = 0; d < 4; d++) map.dim(d).set_min(0).set_estimate(0, d == 0 ? 64 : d == 3 ? 16 : 56);
 }
 
+// A per-channel Func (a sum over the map, or a term of one), computed at the root: each vector of channels its
+// own task, its sums over (x, y, n) inside. (Computed serially, these passes over the map took longer than the
+// parallel normalization itself.)
+void parallel_per_channel(Func f, int vector) {
+    const Var c = f.args()[0];
+    Var block("block");
+    f.compute_root().split(c, block, c, vector, TailStrategy::GuardWithIf).parallel(block).vectorize(c);
+    for (int u = 0; u < f.num_update_definitions(); u++) {
+        Stage stage = f.update(u);
+        stage.split(c, block, c, vector, TailStrategy::GuardWithIf).vectorize(c);
+        std::vector<VarOrRVar> order = {c};
+        for (const RVar &r : f.rvars(u)) order.push_back(r);
+        order.push_back(block);
+        stage.reorder(order).parallel(block);
+    }
+}
+
 // The layer's inputs, first in both stages' signatures.
 template <typename T>
 class BatchNormTrainBase : public Generator<T> {
@@ -73,8 +90,7 @@ class BatchNormTrainForward : public BatchNormTrainBase<BatchNormTrainForward> {
             output.fuse(bn.y, bn.n, yn).gpu_tile(bn.c, bn.x, ci, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
             return;
         }
-        bn.mean.vectorize(bn.c, vector, TailStrategy::GuardWithIf);
-        bn.variance.vectorize(bn.c, vector, TailStrategy::GuardWithIf);
+        for (Func f : {bn.mean, bn.variance}) parallel_per_channel(f, vector);
         Var yn("yn");
         output.fuse(bn.y, bn.n, yn).parallel(yn).vectorize(bn.c, vector, TailStrategy::GuardWithIf);
     }
@@ -131,12 +147,7 @@ class BatchNormTrainBackward : public BatchNormTrainBase<BatchNormTrainBackward>
             return;
         }
         const int vector = natural_vector_size<float>();
-        for (Func f : per_channel) {
-            f.compute_root().vectorize(f.args()[0], vector, TailStrategy::GuardWithIf);
-            for (int u = 0; u < f.num_update_definitions(); u++) {
-                f.update(u).vectorize(f.args()[0], vector, TailStrategy::GuardWithIf);
-            }
-        }
+        for (Func f : per_channel) parallel_per_channel(f, vector);
         // Blocks of one vector of channels, in parallel.
         Var co("co");
         grad_input.split(c, co, c, vector, TailStrategy::GuardWithIf)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Issue 6's table in one command: resnet50_lpf4 inference (batch 16 and 1) and training (batch 16, 224 px) here
+# and in PyTorch 1.13 in the same run, same weights and inputs, 2 threads each; the cost of anti-aliasing; peak
+# memory; the convolutions' share of the FMA peak. From the repository root (about 6 minutes):
+#   bash bench/run_all.sh
+# The same with another batch: BATCH=8 bash bench/run_all.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+batch=${BATCH:-16}
+steps=4  # the first is warm-up (page faults, allocation); the table uses the median of the others
+bash tools/setup.sh
+bazel build -c opt //bench:models_bench //bench:conv_bench //tools:train_step
+bin=bazel-out/k8-opt/bin
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "$batch" > "$work/batch.txt"
+reuse="MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824"
+echo "inference ..." >&2
+/usr/bin/python3 bench/models_torch.py --weights_dir "$work" --archs resnet50_lpf4,resnet50 --batches "1,$batch" \
+    > "$work/torch.txt"
+env $reuse /usr/bin/python3 bench/models_torch.py --weights_dir "$work" --archs resnet50_lpf4,resnet50 \
+    --batches "1,$batch" > "$work/torch_reuse.txt"
+"$bin/bench/models_bench" --weights_dir "$work" --archs resnet50_lpf4,resnet50 --batches "1,$batch" \
+    > "$work/ours_inference.txt"
+echo "training ..." >&2
+env $reuse /usr/bin/python3 bench/train_step_torch.py resnet50_lpf4 "$work" 224 "$batch" "$steps" \
+    > "$work/torch_train_reuse.txt"
+/usr/bin/python3 bench/train_step_torch.py resnet50_lpf4 "$work" 224 "$batch" "$steps" > "$work/torch_train.txt"
+/usr/bin/time -f "peak RSS %M KB" "$bin/tools/train_step" -a resnet50_lpf4 --weights "$work/weights.pth" \
+    --input "$work/input.npy" --labels "$work/labels.npy" --steps "$steps" --lr 0.1 --momentum 0.9 --wd 1e-4 \
+    --save "$work/after.pth" --losses "$work/losses.npy" > "$work/ours_train.txt" 2>&1
+echo "convolutions ..." >&2
+"$bin/bench/conv_bench" --batch "$batch" > "$work/conv.txt"
+/usr/bin/python3 bench/sgemm_torch.py > "$work/sgemm.txt"
+echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+/usr/bin/python3 bench/summary.py "$work"
