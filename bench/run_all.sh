@@ -11,8 +11,9 @@ steps=4  # the first is warm-up (page faults, allocation); the table uses the me
 bash tools/setup.sh
 bazel build -c opt //bench:models_bench //bench:conv_bench //tools:train_step
 bin=bazel-out/k8-opt/bin
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=${BENCH_DIR:-$(mktemp -d)}  # BENCH_DIR=DIR keeps every program's output there
+[ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$work"' EXIT
+mkdir -p "$work"
 echo "$batch" > "$work/batch.txt"
 reuse="MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824"
 echo "inference ..." >&2

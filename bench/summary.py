@@ -58,9 +58,10 @@ rows.append((f'resnet50_lpf4 training step, b{batch} (img/s)', batch / ours_step
              batch / reuse_step, 'higher'))
 rows.append(('  peak resident memory (MB)', ours_rss, torch_rss, reuse_rss, 'lower'))
 
-print(f'{"":44s} {"ours":>9s} {"torch":>9s} {"torch\'":>9s} {"/torch":>9s} {"/torch\'":>9s}  better')
+header = ('ours', 'torch', "torch'", '/torch', "/torch'")
+print(f'{"":44s}' + ''.join(f'{h:>10s}' for h in header) + '  better')
 for name, o, t, r, better in rows:
-    print(f'{name:44s} {o:9.2f} {t:9.2f} {r:9.2f} {o / t:8.2f}x {o / r:8.2f}x  {better}')
+    print(f'{name:44s}{o:10.2f}{t:10.2f}{r:10.2f}{o / t:9.2f}x{o / r:9.2f}x  {better}')
 conv = read('conv.txt')
 peak = float(re.search(r'peak .*: ([\d.]+) GFLOP/s', conv).group(1))
 alls = re.findall(r'all \|\s+[\d.]+\s+([\d.]+)\s+(\d+)%', conv)

@@ -60,14 +60,22 @@ class MaxPool2d : public Generator<MaxPool2d> {
 };
 
 // Scatters (the adjoints of strided windows) are computed per image and block of channels, where c and n are
-// their only pure variables: both the block's gradient and its input-sized target stay in cache.
-void schedule_pool_backward(const Target &target, Func grad_input, Func scatter, int vector) {
+// their only pure variables: both the block's gradient and its input-sized target stay in cache. A
+// `scatter_input` (a Func the scatter reads per output) is computed with it, per block.
+void schedule_pool_backward(const Target &target, Func grad_input, Func scatter, int vector,
+                            Func scatter_input = Func()) {
     Var c = grad_input.args()[0], x = grad_input.args()[1], y = grad_input.args()[2], n = grad_input.args()[3];
     Var sc = scatter.args()[0], sn = scatter.args()[3];
     if (target.has_gpu_feature()) {
         // One thread per (channel, image): no two threads add to one element.
         Var co("co"), ci("ci"), yn("yn");
         scatter.compute_root().gpu_tile(sc, sn, co, ci, 32, 1, TailStrategy::GuardWithIf);
+        if (scatter_input.defined()) {
+            const std::vector<Var> w = scatter_input.args();
+            Var xi("xi"), yn("yn");
+            scatter_input.compute_root().fuse(w[2], w[3], yn)
+                .gpu_tile(w[0], w[1], co, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
+        }
         for (int u = 0; u < scatter.num_update_definitions(); u++) {
             scatter.update(u).gpu_tile(sc, sn, co, ci, 32, 1, TailStrategy::GuardWithIf);
         }
@@ -82,6 +90,9 @@ void schedule_pool_backward(const Target &target, Func grad_input, Func scatter,
         .reorder(c, x, y, co, n).fuse(co, n, co).parallel(co)
         .vectorize(c, vector, TailStrategy::GuardWithIf);
     scatter.compute_at(grad_input, co).vectorize(sc, vector, TailStrategy::GuardWithIf);
+    if (scatter_input.defined()) {
+        scatter_input.compute_at(grad_input, co).vectorize(scatter_input.args()[0], vector, TailStrategy::GuardWithIf);
+    }
     for (int u = 0; u < scatter.num_update_definitions(); u++) {
         scatter.update(u).vectorize(sc, vector, TailStrategy::GuardWithIf);
     }
@@ -110,21 +121,40 @@ class MaxPool2dBackward : public Generator<MaxPool2dBackward> {
         const Expr lowest = Float(32).min();
 
         /* THE ALGORITHM */
-        // repeat_edge keeps the adjoint's reads in the map; outside it a window element is `lowest`.
-        Func value("value");
-        value(c, x, y, n) = BoundaryConditions::repeat_edge(input)(c, x, y, n);
-        Expr best;
+        // Which window element wins, as its index ky * kMaxBackwardKernel + kx: the first maximum in row-major
+        // order, never a position outside the map. Computed from the input buffer, which autodiff takes as a
+        // constant, and once per output: the pool is then a sum of one-hot selections, whose adjoint is one
+        // select per window element (a chain of selects differentiated would re-run the whole chain for each).
+        Func winner("winner");
+        Expr best, best_index;
         for (int ky = 0; ky < kMaxBackwardKernel; ky++) {
             for (int kx = 0; kx < kMaxBackwardKernel; kx++) {
                 const Expr ix = x * stride_x + kx - pad_x, iy = y * stride_y + ky - pad_y;
                 const Expr inside = kx < kernel_x && ky < kernel_y && ix >= 0 && ix < input.dim(1).extent() &&
                                     iy >= 0 && iy < input.dim(2).extent();
-                const Expr v = select(inside, value(c, ix, iy, n), lowest);
-                best = best.defined() ? select(v > best, v, best) : v;
+                const Expr v = select(inside, BoundaryConditions::repeat_edge(input)(c, ix, iy, n), lowest);
+                const Expr index = ky * kMaxBackwardKernel + kx;
+                if (!best.defined()) {
+                    best = v, best_index = index;
+                } else {
+                    best_index = select(v > best, index, best_index);
+                    best = select(v > best, v, best);
+                }
+            }
+        }
+        winner(c, x, y, n) = best_index;
+        // repeat_edge keeps the adjoint's reads in the map (the winner is never outside it).
+        Func value("value");
+        value(c, x, y, n) = BoundaryConditions::repeat_edge(input)(c, x, y, n);
+        Expr sum = 0.0f;
+        for (int ky = 0; ky < kMaxBackwardKernel; ky++) {
+            for (int kx = 0; kx < kMaxBackwardKernel; kx++) {
+                const Expr ix = x * stride_x + kx - pad_x, iy = y * stride_y + ky - pad_y;
+                sum += select(winner(c, x, y, n) == ky * kMaxBackwardKernel + kx, value(c, ix, iy, n), 0.0f);
             }
         }
         Func pooled("pooled");
-        pooled(c, x, y, n) = best;
+        pooled(c, x, y, n) = sum;
         const Region region = adjoint_region(grad_output);
         Derivative d = propagate_adjoints(pooled, BoundaryConditions::constant_exterior(grad_output, 0.0f), region);
         Func d_value = d(value);
@@ -133,7 +163,7 @@ class MaxPool2dBackward : public Generator<MaxPool2dBackward> {
         /* THE SCHEDULE */
         estimate_maps(input, grad_output, 112, 111);
         for (int dim = 0; dim < 4; dim++) grad_input.dim(dim).set_min(0);
-        schedule_pool_backward(get_target(), grad_input, d_value, natural_vector_size<float>());
+        schedule_pool_backward(get_target(), grad_input, d_value, natural_vector_size<float>(), winner);
     }
 };
 
