@@ -16,6 +16,8 @@
 
 DEFINE_int32(batch, 16, "N");
 DEFINE_double(seconds, 2, "time per measurement");
+DEFINE_bool(backward, false,
+            "time the gradient stages instead (weights and input, twice the forward's FLOPs; the stem: weights only)");
 
 namespace antialiased {
 namespace {
@@ -68,14 +70,26 @@ double peak_gflops() {
     return best;
 }
 
-double conv_seconds(const Conv2d &conv, const Tensor &x) {
-    conv.forward(x, Device::cpu());
+// Seconds of the layer's forward stage, or with --backward of its two gradient stages (weights and input) after
+// a forward_train: the best of at least 2 runs.
+double conv_seconds(Conv2d &conv, const Tensor &x) {
+    // A network's first layer (3 input channels here) needs no input gradient, and training skips it.
+    const bool conv_input_grad = x.shape().c != 3;
+    TrainContext context;
+    Tensor grad;  // any values: the stages' speed does not depend on them
     double best = 1e30, total = 0;
-    for (int runs = 0; runs < 2 || total < FLAGS_seconds; runs++) {
+    for (int runs = 0; runs < 3 || total < FLAGS_seconds; runs++) {  // the first run warms up, untimed
+        if (FLAGS_backward) {
+            grad = conv.forward_train(x, context);
+        }
         const auto start = std::chrono::steady_clock::now();
-        conv.forward(x, Device::cpu());
+        if (FLAGS_backward) {
+            conv.backward(grad, context, conv_input_grad);
+        } else {
+            conv.forward(x, Device::cpu());
+        }
         const double s = seconds_since(start);
-        best = std::min(best, s), total += s;
+        if (runs > 0) best = std::min(best, s), total += s;
     }
     return best;
 }
@@ -103,7 +117,9 @@ void time_layers(const std::vector<Layer> &layers, double peak) {
         for (size_t i = 0; i < x.shape().elements(); i++) x.data()[i] = unit(rng);
         const double s = conv_seconds(conv, x) * l.count;
         const double out_px = (l.px + 2 * (l.kernel / 2) - l.kernel) / l.stride + 1;
-        const double flops = 2.0 * FLAGS_batch * out_px * out_px * l.in * l.out * l.kernel * l.kernel * l.count;
+        const double stages = FLAGS_backward ? (l.in == 3 ? 1 : 2) : 1;
+        const double flops = 2.0 * stages * FLAGS_batch * out_px * out_px * l.in * l.out * l.kernel *
+                             l.kernel * l.count;
         flops_total += flops, seconds_total += s;
         std::printf("%6d %6d %3d %3d %5d %5d | %9.2f %9.1f %6.0f%%\n", l.in, l.out, l.kernel, l.stride, l.px, l.count,
                     s * 1e3, flops / s / 1e9, 100 * flops / s / 1e9 / peak);
@@ -112,16 +128,17 @@ void time_layers(const std::vector<Layer> &layers, double peak) {
                 100 * flops_total / seconds_total / 1e9 / peak);
 }
 
-// resnet50_lpf4 at 224 px: every strided 3x3 and downsampling 1x1 runs at stride 1 after a BlurPool.
+// resnet50_lpf4 at 224 px: a downsampling block's 3x3 runs at stride 1 at the block's input resolution, then a
+// BlurPool subsamples before its last 1x1 (the reference's Bottleneck); the shortcut's 1x1 follows a BlurPool.
 const std::vector<Layer> kResnet50Lpf4 = {
     {3, 64, 7, 2, 224, 1},                                                                         // stem
     {64, 64, 1, 1, 56, 1},    {64, 64, 3, 1, 56, 3},    {64, 256, 1, 1, 56, 4},    {256, 64, 1, 1, 56, 2},     // layer1
-    {256, 128, 1, 1, 56, 1},  {128, 128, 3, 1, 28, 4},  {128, 512, 1, 1, 28, 4},   {256, 512, 1, 1, 28, 1},
-    {512, 128, 1, 1, 28, 3},                                                                       // layer2
-    {512, 256, 1, 1, 28, 1},  {256, 256, 3, 1, 14, 6},  {256, 1024, 1, 1, 14, 6},  {512, 1024, 1, 1, 14, 1},
-    {1024, 256, 1, 1, 14, 5},                                                                      // layer3
-    {1024, 512, 1, 1, 14, 1}, {512, 512, 3, 1, 7, 3},   {512, 2048, 1, 1, 7, 3},   {1024, 2048, 1, 1, 7, 1},
-    {2048, 512, 1, 1, 7, 2},                                                                       // layer4
+    {256, 128, 1, 1, 56, 1},  {128, 128, 3, 1, 56, 1},  {128, 128, 3, 1, 28, 3},   {128, 512, 1, 1, 28, 4},
+    {256, 512, 1, 1, 28, 1},  {512, 128, 1, 1, 28, 3},                                             // layer2
+    {512, 256, 1, 1, 28, 1},  {256, 256, 3, 1, 28, 1},  {256, 256, 3, 1, 14, 5},   {256, 1024, 1, 1, 14, 6},
+    {512, 1024, 1, 1, 14, 1}, {1024, 256, 1, 1, 14, 5},                                            // layer3
+    {1024, 512, 1, 1, 14, 1}, {512, 512, 3, 1, 14, 1},  {512, 512, 3, 1, 7, 2},    {512, 2048, 1, 1, 7, 3},
+    {1024, 2048, 1, 1, 7, 1}, {2048, 512, 1, 1, 7, 2},                                             // layer4
     {2048, 1000, 1, 1, 1, 1},                                                                      // fc
 };
 
