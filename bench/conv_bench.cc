@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/resnet50_layers.h"
 #include "runtime/layers.h"
 
 DEFINE_int32(batch, 16, "N");
@@ -94,11 +95,6 @@ double conv_seconds(Conv2d &conv, const Tensor &x) {
     return best;
 }
 
-// One convolution of a network: in -> out channels, k x k, on a px x px input, `count` times in the network.
-struct Layer {
-    int in, out, kernel, stride, px, count;
-};
-
 // Times every layer of `layers` and prints them, their total and its share of `peak`.
 void time_layers(const std::vector<Layer> &layers, double peak) {
     std::printf("%6s %6s %3s %3s %5s %5s | %9s %9s %7s\n", "in", "out", "k", "s", "px", "count", "ms", "GFLOP/s",
@@ -127,20 +123,6 @@ void time_layers(const std::vector<Layer> &layers, double peak) {
     std::printf("%33s | %9.2f %9.1f %6.0f%%\n", "all", seconds_total * 1e3, flops_total / seconds_total / 1e9,
                 100 * flops_total / seconds_total / 1e9 / peak);
 }
-
-// resnet50_lpf4 at 224 px: a downsampling block's 3x3 runs at stride 1 at the block's input resolution, then a
-// BlurPool subsamples before its last 1x1 (the reference's Bottleneck); the shortcut's 1x1 follows a BlurPool.
-const std::vector<Layer> kResnet50Lpf4 = {
-    {3, 64, 7, 2, 224, 1},                                                                         // stem
-    {64, 64, 1, 1, 56, 1},    {64, 64, 3, 1, 56, 3},    {64, 256, 1, 1, 56, 4},    {256, 64, 1, 1, 56, 2},     // layer1
-    {256, 128, 1, 1, 56, 1},  {128, 128, 3, 1, 56, 1},  {128, 128, 3, 1, 28, 3},   {128, 512, 1, 1, 28, 4},
-    {256, 512, 1, 1, 28, 1},  {512, 128, 1, 1, 28, 3},                                             // layer2
-    {512, 256, 1, 1, 28, 1},  {256, 256, 3, 1, 28, 1},  {256, 256, 3, 1, 14, 5},   {256, 1024, 1, 1, 14, 6},
-    {512, 1024, 1, 1, 14, 1}, {1024, 256, 1, 1, 14, 5},                                            // layer3
-    {1024, 512, 1, 1, 14, 1}, {512, 512, 3, 1, 14, 1},  {512, 512, 3, 1, 7, 2},    {512, 2048, 1, 1, 7, 3},
-    {1024, 2048, 1, 1, 7, 1}, {2048, 512, 1, 1, 7, 2},                                             // layer4
-    {2048, 1000, 1, 1, 1, 1},                                                                      // fc
-};
 
 }  // namespace
 }  // namespace antialiased

@@ -29,7 +29,10 @@ inline Halide::Func conv2d(Halide::Func padded, Halide::Func weights, Halide::Fu
     using namespace Halide;
     Var co("co"), x("x"), y("y"), n("n");
     RDom r(0, g.in_group, 0, g.kernel_x, 0, g.kernel_y, "r");
-    const Expr channel = select(g.groups == 1, r.x, (co / g.out_group) * g.in_group + r.x);
+    // Clamped for bounds inference only (the value is always in range): without it, the required input region of
+    // an unspecialized schedule (an autoscheduler's) comes out below 0.
+    const Expr channel =
+        select(g.groups == 1, r.x, clamp((co / g.out_group) * g.in_group + r.x, 0, g.in_group * g.groups - 1));
     Func conv("conv");
     conv(co, x, y, n) = bias(co);
     conv(co, x, y, n) += weights(co, r.x, r.y, r.z) * padded(channel, x * g.stride_x + r.y * g.dilation_x - g.pad_x,

@@ -58,6 +58,12 @@ class Conv2d : public Generator<Conv2d> {
         bias.dim(0).set_estimate(0, 64);
         output.dim(0).set_estimate(0, 64).dim(1).set_estimate(0, 56).dim(2).set_estimate(0, 56).dim(3).set_estimate(0, 16);
 
+        for (Input<int> *scalar : {&stride_x, &stride_y, &pad_x, &pad_y, &dilation_x, &dilation_y, &groups}) {
+            scalar->set_estimate(1);  // a 3x3 convolution with padding 1
+        }
+        activation.set_estimate(kRelu);
+        if (auto_schedule) return;  // bench/autoschedule_bench: an autoscheduler's schedule instead of this one
+
         if (get_target().has_gpu_feature()) {
             // One thread per output value, 32 output channels x 4 columns a block; the reduction runs in the
             // thread.

@@ -20,6 +20,34 @@ TARGETS = {
     "cuda": CUDA_TARGET,
 }
 
+# Halide 14's autoscheduler plugins as Debian's libhalide14-0-dev installs them, and the machine they schedule
+# for: 2 cores, 1 MB of L2 per core, the default balance of 40.
+AUTOSCHEDULER_PLUGIN = "/usr/lib/x86_64-linux-gnu/halide14/libautoschedule_%s.so"
+MACHINE_PARAMS = "2,1048576,40"
+
+def _aot_library(function, generator, generator_name, target, flags = "", env = "", tags = None, visibility = None):
+    """A genrule compiling `generator_name` into `<function>.a/.h`, and the cc_library `:<function>` around it."""
+    native.genrule(
+        name = function + "_aot",
+        outs = [function + ".a", function + ".h"],
+        tools = [generator],
+        cmd = ("%s$(location %s) -g %s -f %s -o $(@D) -e static_library,c_header %s target=%s-no_runtime" %
+               (env, generator, generator_name, function, flags, target)),
+        tags = tags,
+    )
+    native.cc_library(
+        name = function,
+        srcs = [function + ".a"],
+        hdrs = [function + ".h"],
+        linkstatic = True,
+        deps = [
+            "//generators:halide_runtime",
+            "@halide//:runtime_headers",
+        ],
+        tags = tags,
+        visibility = visibility,
+    )
+
 def halide_library(name, generator, generator_name, visibility = None):
     """Defines `:<name>` (all variants) and `:<name>_<variant>` for each entry of TARGETS.
 
@@ -28,26 +56,26 @@ def halide_library(name, generator, generator_name, visibility = None):
     variants = []
     for suffix, target in TARGETS.items():
         function = "%s_%s" % (name, suffix)
-        native.genrule(
-            name = function + "_aot",
-            outs = [function + ".a", function + ".h"],
-            tools = [generator],
-            cmd = ("$(location %s) -g %s -f %s -o $(@D) -e static_library,c_header target=%s-no_runtime" %
-                   (generator, generator_name, function, target)),
-        )
-        native.cc_library(
-            name = function,
-            srcs = [function + ".a"],
-            hdrs = [function + ".h"],
-            linkstatic = True,
-            deps = [
-                "//generators:halide_runtime",
-                "@halide//:runtime_headers",
-            ],
-            visibility = visibility,
-        )
+        _aot_library(function, generator, generator_name, target, visibility = visibility)
         variants.append(":" + function)
     native.cc_library(name = name, deps = variants, visibility = visibility)
+
+def halide_autoscheduled_library(name, generator, generator_name, autoscheduler, visibility = None):
+    """`:<name>`, function `<name>`: the generator for the CPU, scheduled by Halide's `autoscheduler`
+    (Mullapudi2016, Li2018 or Adams2019, the last with a beam of 1: greedy) instead of by hand. For the
+    schedule experiments of bench/autoschedule_bench; tagged manual, so `//...` does not build them.
+    """
+    _aot_library(
+        name,
+        generator,
+        generator_name,
+        CPU_TARGET,
+        flags = "-p %s -s %s auto_schedule=true machine_params=%s" %
+                (AUTOSCHEDULER_PLUGIN % autoscheduler.lower(), autoscheduler, MACHINE_PARAMS),
+        env = "HL_BEAM_SIZE=1 " if autoscheduler == "Adams2019" else "",
+        tags = ["manual"],
+        visibility = visibility,
+    )
 
 def halide_runtime(name, generator, visibility = None):
     """The one Halide runtime for every target in TARGETS (the CUDA target's runtime includes the host's)."""
