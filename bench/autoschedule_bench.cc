@@ -6,13 +6,12 @@
 #include <HalideBuffer.h>
 #include <gflags/gflags.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "bench/best_time.h"
 #include "bench/resnet50_layers.h"
 #include "generators/conv2d_adams2019.h"
 #include "generators/conv2d_cpu.h"
@@ -55,14 +54,7 @@ double seconds(Stage stage, const Layer &l, Buffer &input, Buffer &weights, Buff
                      1, 1, output.raw_buffer());
     };
     if (run() != 0) return -1;
-    double best = 1e30, total = 0;
-    for (int runs = 0; runs < 2 || total < FLAGS_seconds; runs++) {
-        const auto start = std::chrono::steady_clock::now();
-        run();
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        best = std::min(best, s), total += s;
-    }
-    return best;
+    return best_seconds(run, FLAGS_seconds);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/best_time.h"
 #include "bench/resnet50_layers.h"
 #include "runtime/layers.h"
 
@@ -22,10 +23,6 @@ DEFINE_bool(backward, false,
 
 namespace antialiased {
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // 12 independent accumulators: enough FMAs in flight to cover the FMA latency on any x86 core. The empty
 // asm keeps every accumulator live in its register each iteration, so the compiler can neither drop nor
@@ -74,25 +71,13 @@ double peak_gflops() {
 // Seconds of the layer's forward stage, or with --backward of its two gradient stages (weights and input) after
 // a forward_train: the best of at least 2 runs.
 double conv_seconds(Conv2d &conv, const Tensor &x) {
+    if (!FLAGS_backward) return best_seconds([&] { conv.forward(x, Device::cpu()); }, FLAGS_seconds);
     // A network's first layer (3 input channels here) needs no input gradient, and training skips it.
-    const bool conv_input_grad = x.shape().c != 3;
+    const bool input_grad = x.shape().c != 3;
     TrainContext context;
     Tensor grad;  // any values: the stages' speed does not depend on them
-    double best = 1e30, total = 0;
-    for (int runs = 0; runs < 3 || total < FLAGS_seconds; runs++) {  // the first run warms up, untimed
-        if (FLAGS_backward) {
-            grad = conv.forward_train(x, context);
-        }
-        const auto start = std::chrono::steady_clock::now();
-        if (FLAGS_backward) {
-            conv.backward(grad, context, conv_input_grad);
-        } else {
-            conv.forward(x, Device::cpu());
-        }
-        const double s = seconds_since(start);
-        if (runs > 0) best = std::min(best, s), total += s;
-    }
-    return best;
+    return best_seconds([&] { conv.backward(grad, context, input_grad); }, FLAGS_seconds,
+                        [&] { grad = conv.forward_train(x, context); });
 }
 
 // Times every layer of `layers` and prints them, their total and its share of `peak`.

@@ -4,14 +4,13 @@
 // of its fresh activations at batch 16.
 #include <gflags/gflags.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <random>
 #include <sstream>
 
+#include "bench/best_time.h"
 #include "models/zoo.h"
 
 DEFINE_string(archs, "resnet50_lpf4,densenet121_lpf4,mobilenet_v2_lpf4", "comma-separated architectures");
@@ -38,17 +37,7 @@ double images_per_second(const Module &model, int batch) {
     std::mt19937 rng(0);
     std::normal_distribution<float> normal;
     for (size_t i = 0; i < x.shape().elements(); i++) x.data()[i] = normal(rng);
-    model.forward(x, Device::cpu());  // warm up
-    int runs = 0;
-    double best = 1e30, total = 0;
-    while (runs < 2 || total < FLAGS_seconds) {
-        const auto start = std::chrono::steady_clock::now();
-        model.forward(x, Device::cpu());
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        best = std::min(best, s);
-        total += s;
-        runs++;
-    }
+    const double best = best_seconds([&] { model.forward(x, Device::cpu()); }, FLAGS_seconds);
     return batch / best;
 }
 
