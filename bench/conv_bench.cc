@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -19,7 +20,9 @@
 DEFINE_int32(batch, 16, "N");
 DEFINE_double(seconds, 2, "time per measurement");
 DEFINE_bool(backward, false,
-            "time the gradient stages instead (weights and input, twice the forward's FLOPs; the stem: weights only)");
+            "time the gradient stages instead (weights and input, twice the forward's FLOPs; the stem: weights only), "
+            "and each one's milliseconds");
+DEFINE_string(only, "", "time only the layers of this in,out,kernel,px (e.g. 64,256,1,56), to profile one shape");
 
 namespace antialiased {
 namespace {
@@ -68,24 +71,36 @@ double peak_gflops() {
     return best;
 }
 
-// Seconds of the layer's forward stage, or with --backward of its two gradient stages (weights and input) after
-// a forward_train: the best of at least 2 runs.
-double conv_seconds(Conv2d &conv, const Tensor &x) {
-    if (!FLAGS_backward) return best_seconds([&] { conv.forward(x, Device::cpu()); }, FLAGS_seconds);
-    // A network's first layer (3 input channels here) needs no input gradient, and training skips it.
-    const bool input_grad = x.shape().c != 3;
+// Seconds of the layer's forward stage, or with --backward of its weight-gradient stage alone and of both gradient
+// stages (weights and input) after a forward_train: the best of at least 2 runs each.
+struct Seconds {
+    double all, weights;
+};
+Seconds conv_seconds(Conv2d &conv, const Tensor &x) {
+    if (!FLAGS_backward) return {best_seconds([&] { conv.forward(x, Device::cpu()); }, FLAGS_seconds), 0};
     TrainContext context;
     Tensor grad;  // any values: the stages' speed does not depend on them
-    return best_seconds([&] { conv.backward(grad, context, input_grad); }, FLAGS_seconds,
-                        [&] { grad = conv.forward_train(x, context); });
+    const auto backward = [&](bool input_grad) {
+        return best_seconds([&] { conv.backward(grad, context, input_grad); }, FLAGS_seconds,
+                            [&] { grad = conv.forward_train(x, context); });
+    };
+    // A network's first layer (3 input channels here) needs no input gradient, and training skips it.
+    const double weights = backward(false);
+    return {x.shape().c == 3 ? weights : backward(true), weights};
 }
 
-// Times every layer of `layers` and prints them, their total and its share of `peak`.
+// Times every layer of `layers` and prints them, their total and its share of `peak`; with --backward also the
+// weight gradient's and the input gradient's shares of the time.
 void time_layers(const std::vector<Layer> &layers, double peak) {
-    std::printf("%6s %6s %3s %3s %5s %5s | %9s %9s %7s\n", "in", "out", "k", "s", "px", "count", "ms", "GFLOP/s",
+    std::printf("%6s %6s %3s %3s %5s %5s | %9s %9s %7s", "in", "out", "k", "s", "px", "count", "ms", "GFLOP/s",
                 "of peak");
-    double flops_total = 0, seconds_total = 0;
+    if (FLAGS_backward) std::printf(" | %9s %9s", "weights", "input");
+    std::printf("\n");
+    double flops_total = 0, seconds_total = 0, weights_total = 0;
     for (const Layer &l : layers) {
+        const std::string shape = std::to_string(l.in) + "," + std::to_string(l.out) + "," +
+                                  std::to_string(l.kernel) + "," + std::to_string(l.px);
+        if (!FLAGS_only.empty() && shape != FLAGS_only) continue;
         Conv2d conv(l.in, l.out, l.kernel, ConvOptions{l.stride, l.kernel / 2, 1, 1, false});
         std::vector<StateEntry> entries;
         conv.state("", &entries);
@@ -96,17 +111,22 @@ void time_layers(const std::vector<Layer> &layers, double peak) {
         Tensor x(Shape{FLAGS_batch, l.in, l.px, l.px});
         std::normal_distribution<float> unit;
         for (size_t i = 0; i < x.shape().elements(); i++) x.data()[i] = unit(rng);
-        const double s = conv_seconds(conv, x) * l.count;
+        const Seconds t = conv_seconds(conv, x);
+        const double s = t.all * l.count, weights = t.weights * l.count;
         const double out_px = (l.px + 2 * (l.kernel / 2) - l.kernel) / l.stride + 1;
         const double stages = FLAGS_backward ? (l.in == 3 ? 1 : 2) : 1;
         const double flops = 2.0 * stages * FLAGS_batch * out_px * out_px * l.in * l.out * l.kernel *
                              l.kernel * l.count;
-        flops_total += flops, seconds_total += s;
-        std::printf("%6d %6d %3d %3d %5d %5d | %9.2f %9.1f %6.0f%%\n", l.in, l.out, l.kernel, l.stride, l.px, l.count,
+        flops_total += flops, seconds_total += s, weights_total += weights;
+        std::printf("%6d %6d %3d %3d %5d %5d | %9.2f %9.1f %6.0f%%", l.in, l.out, l.kernel, l.stride, l.px, l.count,
                     s * 1e3, flops / s / 1e9, 100 * flops / s / 1e9 / peak);
+        if (FLAGS_backward) std::printf(" | %9.2f %9.2f", weights * 1e3, (s - weights) * 1e3);
+        std::printf("\n");
     }
-    std::printf("%33s | %9.2f %9.1f %6.0f%%\n", "all", seconds_total * 1e3, flops_total / seconds_total / 1e9,
+    std::printf("%33s | %9.2f %9.1f %6.0f%%", "all", seconds_total * 1e3, flops_total / seconds_total / 1e9,
                 100 * flops_total / seconds_total / 1e9 / peak);
+    if (FLAGS_backward) std::printf(" | %9.2f %9.2f", weights_total * 1e3, (seconds_total - weights_total) * 1e3);
+    std::printf("\n");
 }
 
 }  // namespace

@@ -25,18 +25,31 @@ inline Halide::Func zero_padded(Halide::Func input, Halide::Expr width, Halide::
 // The channel is written so that with groups == 1 it simplifies to ci: one input value broadcast to a vector
 // of output channels, not a gather; and every weight access is by the pure (co) and the reduction variables,
 // so the weights' adjoint is a pure reduction over (x, y, n).
-inline Halide::Func conv2d(Halide::Func padded, Halide::Func weights, Halide::Func bias, const ConvGeometry &g) {
+// With out_block > 0 the output channels come in blocks of that many: conv(coi, cob, x, y, n) is channel
+// co = cob * out_block + coi, read from weights(coi, ci, kx, ky, cob) and bias(coi, cob). That is the weight
+// gradient's layout: its accumulators then have constant strides (see conv_backward_generators.cpp).
+inline Halide::Func conv2d(Halide::Func padded, Halide::Func weights, Halide::Func bias, const ConvGeometry &g,
+                           int out_block = 0) {
     using namespace Halide;
-    Var co("co"), x("x"), y("y"), n("n");
+    Var co("co"), cob("cob"), x("x"), y("y"), n("n");
     RDom r(0, g.in_group, 0, g.kernel_x, 0, g.kernel_y, "r");
+    const Expr out_channel = out_block > 0 ? cob * out_block + co : Expr(co);
     // Clamped for bounds inference only (the value is always in range): without it, the required input region of
     // an unspecialized schedule (an autoscheduler's) comes out below 0.
-    const Expr channel =
-        select(g.groups == 1, r.x, clamp((co / g.out_group) * g.in_group + r.x, 0, g.in_group * g.groups - 1));
+    const Expr channel = select(g.groups == 1, r.x,
+                                clamp((out_channel / g.out_group) * g.in_group + r.x, 0, g.in_group * g.groups - 1));
+    std::vector<Var> out_args{co}, args;
+    std::vector<Expr> weight_args{co, r.x, r.y, r.z};
+    if (out_block > 0) {
+        out_args.push_back(cob);
+        weight_args.push_back(cob);
+    }
+    args = out_args;
+    args.insert(args.end(), {x, y, n});
     Func conv("conv");
-    conv(co, x, y, n) = bias(co);
-    conv(co, x, y, n) += weights(co, r.x, r.y, r.z) * padded(channel, x * g.stride_x + r.y * g.dilation_x - g.pad_x,
-                                                            y * g.stride_y + r.z * g.dilation_y - g.pad_y, n);
+    conv(args) = bias(out_args);
+    conv(args) += weights(weight_args) * padded(channel, x * g.stride_x + r.y * g.dilation_x - g.pad_x,
+                                                y * g.stride_y + r.z * g.dilation_y - g.pad_y, n);
     return conv;
 }
 
