@@ -49,7 +49,7 @@ class Conv2d : public Module {
     const class BatchNorm2d *batch_norm_ = nullptr;  // absorbed
     Activation activation_ = Activation::kNone;
     // Training: the input (for the weights' gradient) and the gradients, in weight_'s and bias_'s layouts.
-    Tensor saved_input_;
+    SavedMap saved_input_;
     std::vector<float> weight_grad_, bias_grad_;
 
   private:
@@ -99,7 +99,9 @@ class BatchNorm2d : public Module {
     std::vector<float> weight_, bias_, mean_, var_;
     int64_t batches_tracked_ = 0;
     mutable Halide::Runtime::Buffer<float> scale_, shift_;
-    Tensor saved_input_;  // training: the statistics and the activation are recomputed from it
+    // Training: the statistics and the activation are recomputed from it, in the backward and for the layer
+    // after this one, which takes the output's recipe instead of keeping the output (saved_map.h).
+    Tensor saved_input_;
     std::vector<float> weight_grad_, bias_grad_;
 };
 
@@ -136,7 +138,7 @@ class MaxPool2d : public Module {
   private:
     int kernel_, stride_, padding_;
     BlurPoolLayer *blur_ = nullptr;  // absorbed
-    Tensor saved_input_;
+    SavedMap saved_input_;
 };
 
 // nn.AvgPool2d(kernel, stride, padding) with count_include_pad, or nn.AdaptiveAvgPool2d(output_size).

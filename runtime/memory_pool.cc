@@ -2,6 +2,7 @@
 
 #include <HalideRuntime.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -34,16 +35,22 @@ struct Cache {
     std::deque<void *> blocks;
     size_t bytes = 0;
 
-    void *take(size_t total) {
+    // A block of `total` bytes; or, `at_least`, the smallest block of `total` bytes or more.
+    void *take(size_t total, bool at_least) {
+        auto found = blocks.rend();
         for (auto it = blocks.rbegin(); it != blocks.rend(); ++it) {  // newest first: likeliest in cache
-            if (block_size(*it) == total) {
-                void *block = *it;
-                blocks.erase(std::next(it).base());
-                bytes -= total;
-                return block;
+            const size_t size = block_size(*it);
+            if (size == total) {
+                found = it;
+                break;
             }
+            if (at_least && size > total && (found == blocks.rend() || size < block_size(*found))) found = it;
         }
-        return nullptr;
+        if (found == blocks.rend()) return nullptr;
+        void *block = *found;
+        blocks.erase(std::next(found).base());
+        bytes -= block_size(block);
+        return block;
     }
     // Keeps `block`, evicting the oldest blocks beyond `limit` into `evicted`.
     void put(void *block, size_t limit, std::deque<void *> *evicted) {
@@ -65,35 +72,47 @@ struct Cache {
     }
 };
 
+// Large scratch (Halide's, and the layers' per-call buffers) lives only while one stage runs, in sizes that
+// differ from layer to layer: it takes the smallest cached block that is large enough, so that a few blocks
+// serve every layer. (Cached by exact size, a ResNet-50 training step kept one block per layer shape: ~400 MB
+// of weight-gradient partial sums, gradients and transposed weights, a sixth of the process.) Tensors, which
+// live longer and come back in the same sizes every batch, take exact sizes from their own cache: a map must
+// not hold a block several times its size.
 std::mutex mutex;
-Cache shared;  // under `mutex`
+Cache shared, shared_scratch;  // under `mutex`
+std::atomic<size_t> in_use{0}, peak_in_use{0};
 thread_local Cache local;
 
 bool thread_local_block(size_t total, bool scratch) { return scratch && total <= kMaxThreadBlock; }
 
 void *try_allocate(size_t bytes, bool scratch) {
     const size_t total = (bytes + 2 * kAlignment - 1) / kAlignment * kAlignment;  // header + payload
-    void *block = thread_local_block(total, scratch) ? local.take(total) : nullptr;
+    void *block = thread_local_block(total, scratch) ? local.take(total, false) : nullptr;
     if (!block) {
         std::lock_guard<std::mutex> lock(mutex);
-        block = shared.take(total);
+        block = scratch ? shared_scratch.take(total, true) : shared.take(total, false);
     }
-    if (block) return static_cast<char *>(block) + kAlignment;
-    block = std::aligned_alloc(kAlignment, total);
-    if (!block) return nullptr;
-    std::memcpy(block, &total, sizeof(total));
+    if (!block) {
+        block = std::aligned_alloc(kAlignment, total);
+        if (!block) return nullptr;
+        std::memcpy(block, &total, sizeof(total));
+    }
+    const size_t now = in_use += block_size(block);
+    for (size_t peak = peak_in_use; now > peak && !peak_in_use.compare_exchange_weak(peak, now);) {
+    }
     return static_cast<char *>(block) + kAlignment;
 }
 
 void release(void *payload, bool scratch) {
     if (!payload) return;
     void *block = static_cast<char *>(payload) - kAlignment;
+    in_use -= block_size(block);
     std::deque<void *> evicted;
     if (thread_local_block(block_size(block), scratch)) {
         local.put(block, kMaxThreadCachedBytes, &evicted);
     } else {
         std::lock_guard<std::mutex> lock(mutex);
-        shared.put(block, kMaxCachedBytes, &evicted);
+        (scratch ? shared_scratch : shared).put(block, kMaxCachedBytes, &evicted);
     }
     for (void *b : evicted) std::free(b);
 }
@@ -115,9 +134,21 @@ void *pool_allocate(size_t bytes) {
 
 void pool_free(void *payload) { release(payload, false); }
 
+void *pool_allocate_scratch(size_t bytes) {
+    void *block = try_allocate(bytes, true);
+    if (!block) throw Error("out of memory allocating " + std::to_string(bytes) + " bytes of scratch");
+    return block;
+}
+
+void pool_free_scratch(void *payload) { release(payload, true); }
+
+size_t pool_bytes_in_use() { return in_use; }
+
+size_t pool_peak_bytes_in_use() { return peak_in_use; }
+
 size_t pool_cached_bytes() {
     std::lock_guard<std::mutex> lock(mutex);
-    return shared.bytes + local.bytes;
+    return shared.bytes + shared_scratch.bytes + local.bytes;
 }
 
 }  // namespace antialiased

@@ -10,6 +10,7 @@
 
 #include "runtime/checkpoint.h"
 #include "runtime/device.h"
+#include "runtime/saved_map.h"
 #include "runtime/tensor.h"
 
 namespace antialiased {
@@ -29,12 +30,16 @@ struct StateEntry {
 
 // What training passes through the network: the device, whether dropout is active (off: every dropout
 // layer is the identity, for comparisons with other implementations), the generator of each dropout mask's
-// seed, and batch norm's running-statistics momentum.
+// seed, batch norm's running-statistics momentum, and whether maps that are cheap to make again are recomputed
+// in the backward pass rather than kept from the forward one (saved_map.h; off: a little faster, more memory),
+// with the forward pass's latest offer of such a map.
 struct TrainContext {
     Device device = Device::cpu();
     bool dropout = true;
     std::mt19937 seeds{0};
     float batch_norm_momentum = 0.1f;
+    bool recompute_maps = true;
+    RecomputeOffer offer;
 };
 
 class Module {

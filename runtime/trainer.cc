@@ -11,6 +11,7 @@ Trainer::Trainer(Module &model, SgdOptions options, TrainContext context)
 Trainer::Pass Trainer::accumulate(const Tensor &images, const std::vector<int64_t> &labels) {
     Pass pass;
     pass.logits = model_.forward_train(images, context_);
+    context_.offer.clear();  // a map no layer took: not held through the backward pass
     LossAndGradient loss = cross_entropy(pass.logits, labels, context_.device);
     pass.loss = loss.loss;
     std::vector<StateEntry> entries = state_entries(model_);

@@ -25,6 +25,24 @@ TEST(MemoryPool, ReusesAFreedBlockOfTheSameSize) {
     }
 }
 
+TEST(MemoryPool, ScratchTakesTheSmallestCachedBlockThatIsLargeEnough) {
+    void *small = pool_allocate_scratch(size_t(40) << 20), *large = pool_allocate_scratch(size_t(64) << 20);
+    pool_free_scratch(large);
+    pool_free_scratch(small);
+    EXPECT_EQ(pool_allocate_scratch(size_t(30) << 20), small);
+    const size_t in_use = pool_bytes_in_use();
+    void *again = pool_allocate_scratch(size_t(50) << 20);
+    EXPECT_EQ(again, large);
+    EXPECT_GE(pool_bytes_in_use() - in_use, size_t(64) << 20) << "counted at the block's size";
+    pool_free_scratch(again);
+    pool_free_scratch(small);
+    // A tensor's request takes only a block of its own size, and never a scratch block.
+    void *tensor = pool_allocate(size_t(50) << 20);
+    EXPECT_NE(tensor, large);
+    EXPECT_NE(tensor, small);
+    pool_free(tensor);
+}
+
 TEST(MemoryPool, TensorsOfARepeatedShapeGetTheSameMemory) {
     const float *first;
     {

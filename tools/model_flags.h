@@ -1,5 +1,5 @@
 // The flags that name a network, shared by the tools, spelled like the reference's main.py: -a/--arch,
-// -f/--filter_size, plus --classes, --weights and --gpu.
+// -f/--filter_size, plus --classes, --weights and --gpu; and --recompute-maps for the tools that train.
 #pragma once
 
 #include <gflags/gflags.h>
@@ -12,6 +12,7 @@
 DECLARE_string(weights);
 DECLARE_int32(classes);
 DECLARE_int32(gpu);
+DECLARE_bool(recompute_maps);
 
 namespace antialiased {
 

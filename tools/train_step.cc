@@ -8,9 +8,12 @@
 // the same weights: this is the check that our training is PyTorch's.
 #include <gflags/gflags.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 
+#include "runtime/memory_pool.h"
 #include "runtime/npy.h"
 #include "runtime/trainer.h"
 #include "tools/model_flags.h"
@@ -47,6 +50,7 @@ void run() {
 
     TrainContext context;
     context.device = device_flag();
+    context.recompute_maps = FLAGS_recompute_maps;
     context.dropout = FLAGS_dropout;
     context.seeds.seed(FLAGS_seed);
     Trainer trainer(*model, SgdOptions{float(FLAGS_lr), float(FLAGS_momentum), float(FLAGS_wd)}, context);
@@ -57,6 +61,12 @@ void run() {
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
         std::printf("step %d  loss %.6f  (%.2f s)\n", step + 1, losses.back(), took.count());
     }
+    // The process's peak resident memory over the steps (before the checkpoint is written), what the network's
+    // tensors and scratch took at most, and what the pool keeps for reuse besides.
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    std::printf("memory: peak RSS %.0f MB, peak in use %.0f MB, pooled for reuse %.0f MB\n", usage.ru_maxrss / 1024.0,
+                pool_peak_bytes_in_use() / 1048576.0, pool_cached_bytes() / 1048576.0);
     save_weights(*model, FLAGS_save);
     if (!FLAGS_losses.empty()) write_npy(FLAGS_losses, {int64_t(losses.size())}, losses.data());
 }

@@ -198,6 +198,7 @@ void run() {
                 train->name().c_str(), val_samples.size(), val->name().c_str(), (long long)FLAGS_seed);
     TrainContext context;
     context.device = device;
+    context.recompute_maps = FLAGS_recompute_maps;
     Trainer trainer(*model, sgd, context);
     trainer.momentum() = state.momentum;
     const EvaluationSettings eval{FLAGS_batch_size, FLAGS_workers, FLAGS_print_freq, device};
