@@ -27,7 +27,9 @@ echo "training ..." >&2
 env $reuse /usr/bin/python3 bench/train_step_torch.py resnet50_lpf4 "$work" 224 "$batch" "$steps" \
     > "$work/torch_train_reuse.txt"
 /usr/bin/python3 bench/train_step_torch.py resnet50_lpf4 "$work" 224 "$batch" "$steps" > "$work/torch_train.txt"
-/usr/bin/time -f "peak RSS %M KB" "$bin/tools/train_step" -a resnet50_lpf4 --weights "$work/weights.pth" \
+# train_step reports its peak resident memory through the steps (before it writes the checkpoint), as the
+# PyTorch script does (its process's peak, read after the steps).
+"$bin/tools/train_step" -a resnet50_lpf4 --weights "$work/weights.pth" \
     --input "$work/input.npy" --labels "$work/labels.npy" --steps "$steps" --lr 0.1 --momentum 0.9 --wd 1e-4 \
     --save "$work/after.pth" --losses "$work/losses.npy" > "$work/ours_train.txt" 2>&1
 echo "convolutions ..." >&2

@@ -10,6 +10,6 @@ bazel build -c opt //tools:train_step
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 /usr/bin/python3 bench/train_step_torch.py "$arch" "$work" "$size" "$batch" "$steps"
-/usr/bin/time -f "ours: peak RSS %M KB" bazel-out/k8-opt/bin/tools/train_step -a "$arch" --weights "$work/weights.pth" \
+bazel-out/k8-opt/bin/tools/train_step -a "$arch" --weights "$work/weights.pth" \
     --input "$work/input.npy" --labels "$work/labels.npy" --steps "$steps" --lr 0.1 --momentum 0.9 --wd 1e-4 \
     --save "$work/after.pth"

@@ -41,7 +41,7 @@ def torch_training(name):
 def ours_training():
     text = read('ours_train.txt')
     times = [float(t) for t in re.findall(r'\(([\d.]+) s\)', text)]
-    return steady(times), float(re.search(r'peak RSS (\d+) KB', text).group(1)) / 1024
+    return steady(times), float(re.search(r'peak RSS (\d+) MB', text).group(1))
 
 
 batch = int(read('batch.txt'))
