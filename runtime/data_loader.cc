@@ -79,7 +79,7 @@ std::optional<Batch> DataLoader::make_batch(size_t batch) {
     }
     const size_t per_sample = shape.elements();
     shape.n = int(samples.size());
-    Batch out{Tensor::uninitialized(shape), {}};
+    Batch out{Tensor::uninitialized(shape), {}, batch};
     for (size_t i = 0; i < samples.size(); i++) {
         std::memcpy(out.images.data() + i * per_sample, samples[i].first.data(), per_sample * sizeof(float));
         out.labels.push_back(samples[i].second);

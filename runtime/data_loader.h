@@ -24,6 +24,7 @@ namespace antialiased {
 struct Batch {
     Tensor images;  // (n, C, H, W), n <= the batch size
     std::vector<int64_t> labels;
+    size_t index = 0;  // which batch of the order it is (a batch of none but unreadable samples is skipped)
 };
 
 class DataLoader {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/checkpoint.h"
+#include "runtime/communicator.h"
 #include "runtime/device.h"
 #include "runtime/saved_map.h"
 #include "runtime/tensor.h"
@@ -32,7 +33,8 @@ struct StateEntry {
 // layer is the identity, for comparisons with other implementations), the generator of each dropout mask's
 // seed, batch norm's running-statistics momentum, and whether maps that are cheap to make again are recomputed
 // in the backward pass rather than kept from the forward one (saved_map.h; off: a little faster, more memory),
-// with the forward pass's latest offer of such a map.
+// with the forward pass's latest offer of such a map; and the ranks that train together (communicator.h: this
+// process alone unless started by mpirun).
 struct TrainContext {
     Device device = Device::cpu();
     bool dropout = true;
@@ -40,6 +42,7 @@ struct TrainContext {
     float batch_norm_momentum = 0.1f;
     bool recompute_maps = true;
     RecomputeOffer offer;
+    const Communicator *communicator = &Communicator::world();
 };
 
 class Module {

@@ -1,12 +1,48 @@
 #include "runtime/trainer.h"
 
+#include <algorithm>
+
 #include "runtime/error.h"
 #include "runtime/loss.h"
 
 namespace antialiased {
 
+namespace {
+
+// Every rank's state entries (parameters, running statistics, counters) become rank 0's.
+void broadcast_state(Module &model, const Communicator &ranks) {
+    for (StateEntry &entry : state_entries(model)) {
+        if (entry.count) ranks.broadcast(entry.count, 1);
+        if (entry.values) ranks.broadcast(entry.values->data(), entry.values->size());
+    }
+}
+
+// Every parameter's gradient becomes the mean of the ranks' gradients, in one allreduce of all of them, through
+// `all` (kept from step to step: its pages are not faulted in again).
+void average_gradients(Module &model, const Communicator &ranks, std::vector<float> &all) {
+    std::vector<StateEntry> entries = state_entries(model);
+    size_t total = 0;
+    for (const StateEntry &entry : entries) total += entry.grad ? entry.grad->size() : 0;
+    all.resize(total);
+    size_t at = 0;
+    for (const StateEntry &entry : entries) {
+        if (entry.grad) at = size_t(std::copy(entry.grad->begin(), entry.grad->end(), all.begin() + at) - all.begin());
+    }
+    ranks.sum(all.data(), all.size());
+    const float share = 1.0f / float(ranks.size());
+    at = 0;
+    for (StateEntry &entry : entries) {
+        if (!entry.grad) continue;
+        for (float &g : *entry.grad) g = all[at++] * share;
+    }
+}
+
+}  // namespace
+
 Trainer::Trainer(Module &model, SgdOptions options, TrainContext context)
-    : model_(model), sgd_(options), context_(std::move(context)) {}
+    : model_(model), sgd_(options), context_(std::move(context)) {
+    if (context_.communicator->distributed()) broadcast_state(model_, *context_.communicator);
+}
 
 Trainer::Pass Trainer::accumulate(const Tensor &images, const std::vector<int64_t> &labels) {
     Pass pass;
@@ -34,6 +70,7 @@ Trainer::Pass Trainer::accumulate(const Tensor &images, const std::vector<int64_
 
 void Trainer::update() {
     if (accumulated_ == 0) return;
+    if (context_.communicator->distributed()) average_gradients(model_, *context_.communicator, allreduced_);
     for (StateEntry &entry : state_entries(model_)) {
         if (entry.grad) sgd_.step(*entry.values, *entry.grad, momentum_[entry.name]);
     }

@@ -2,6 +2,11 @@
 // mean softmax cross-entropy, backward, then torch.optim.SGD on every parameter. BlurPool filters are buffers,
 // not parameters: they are never updated nor decayed. Gradients of several batches can be summed before one
 // update, as the reference's -ba (loss.backward() N times, then optimizer.step()).
+//
+// Data-parallel under mpirun, as PyTorch's DistributedDataParallel: the trainer starts every rank from rank 0's
+// parameters and buffers, each rank takes forward and backward on its own share of the batch (batch norms with
+// that share's statistics), and every update first averages the ranks' gradients (one allreduce), so that all
+// ranks take the same step.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +21,8 @@ namespace antialiased {
 
 class Trainer {
   public:
-    // `model` must outlive the trainer, unfused (Module::fuse is for inference only).
+    // `model` must outlive the trainer, unfused (Module::fuse is for inference only). With several ranks, every
+    // rank's model takes rank 0's state here.
     Trainer(Module &model, SgdOptions options, TrainContext context = {});
 
     struct Pass {
@@ -26,7 +32,8 @@ class Trainer {
     // Forward and backward on a batch (images (N, 3, H, W), labels in [0, classes)); its gradients are added
     // to those of the batches since the last update.
     Pass accumulate(const Tensor &images, const std::vector<int64_t> &labels);
-    // One SGD step on the summed gradients (nothing when none were accumulated); the sum restarts.
+    // One SGD step on the summed gradients, averaged over the ranks (nothing when none were accumulated); the
+    // sum restarts.
     void update();
     // Drops the gradients accumulated since the last update (the reference zeroes them each epoch).
     void discard() { accumulated_ = 0; }
@@ -49,6 +56,7 @@ class Trainer {
     // pass overwrites those, the sum so far waits here.
     std::map<std::string, std::vector<float>> earlier_sum_;
     int accumulated_ = 0;
+    std::vector<float> allreduced_;  // every gradient, in one buffer for the ranks' allreduce
 };
 
 }  // namespace antialiased

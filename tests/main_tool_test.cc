@@ -44,7 +44,7 @@ TEST(MainTool, RefusesBadFlagsWithOneLine) {
     EXPECT_EQ(run.output, "main: --batch_size must be >= 1, not 0\n");
     run = main_tool("-a resnet18 --world-size 2" + out);
     EXPECT_EQ(run.exit_code, 1);
-    EXPECT_EQ(run.output, "main: --world_size: not supported yet: multi-process training\n");
+    EXPECT_EQ(run.output, "main: --world_size: not taken: start the ranks with mpirun -np N (README, multi-process training)\n");
     run = main_tool("-a resnet18 --pretrained" + out);
     EXPECT_EQ(run.exit_code, 1);
     EXPECT_TRUE(contains(run.output, "--pretrained loads --weights")) << run.output;

@@ -5,13 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cstring>
-#include <random>
-
 #include "models/zoo.h"
 #include "runtime/layers.h"
 #include "runtime/memory_pool.h"
 #include "runtime/trainer.h"
+#include "tests/random_images.h"
 
 namespace antialiased {
 namespace {
@@ -83,14 +81,6 @@ TEST(SavedMap, TheBatchNormOutputIsNotHeldThroughTheForwardPass) {
     EXPECT_GE(held[false] - held[true], shape.elements() * sizeof(float));
     EXPECT_LT(held[true], held[false]);
     EXPECT_EQ(gradients[true], gradients[false]);
-}
-
-Tensor random_images(int n, int size, uint32_t seed) {
-    std::mt19937 random(seed);
-    std::normal_distribution<float> normal;
-    Tensor images(Shape{n, 3, size, size});
-    for (size_t i = 0; i < images.shape().elements(); i++) images.data()[i] = normal(random);
-    return images;
 }
 
 // Two SGD steps (momentum, so the second step sees the first's gradients twice) with or without recomputation.

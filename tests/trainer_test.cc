@@ -6,21 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
 
 #include "models/zoo.h"
 #include "runtime/loss.h"
+#include "tests/random_images.h"
 
 namespace antialiased {
 namespace {
-
-Tensor random_images(int n, int size, uint32_t seed) {
-    std::mt19937 random(seed);
-    std::normal_distribution<float> normal;
-    Tensor images(Shape{n, 3, size, size});
-    for (size_t i = 0; i < images.shape().elements(); i++) images.data()[i] = normal(random);
-    return images;
-}
 
 Model small_network(uint64_t seed) {
     Model model = build_model("resnet18_lpf2", ModelOptions{2, 10});

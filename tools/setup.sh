@@ -7,6 +7,8 @@ PACKAGES=(
   # build
   bazel-bootstrap bazel-rules-cc bazel-rules-java bazel-skylib bazel-platforms
   g++ libhalide14-0-dev libgflags-dev libgtest-dev libpng-dev libjpeg-dev zlib1g-dev
+  # multi-process training (mpirun)
+  libopenmpi-dev openmpi-bin
   # golden data and benchmarks: the PyTorch reference (/usr/bin/python3, torchvision for the baselines)
   # and a fast BLAS for it
   python3-torch python3-torchvision python3-numpy libopenblas0-pthread

@@ -2,7 +2,8 @@
 // arguments (exit 2), and every Error as one line "<tool>: <message>" on stderr with exit status 1. Flags are
 // also accepted as the reference's argparse spells them: hyphens within names (--batch-size for batch_size),
 // --no-X to negate a boolean (gflags' --noX), and the short and alternative names of main.py (-a for --arch,
-// -b for --batch-size, --weight-decay for --wd, ...; given twice, the last one wins, as in argparse).
+// -b for --batch-size, --weight-decay for --wd, ...; given twice, the last one wins, as in argparse). Under
+// mpirun an Error names the rank and ends the whole job.
 #pragma once
 
 #include <gflags/gflags.h>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/communicator.h"
 #include "runtime/error.h"
 
 namespace antialiased {
@@ -66,6 +68,13 @@ int tool_main(const char *tool, const char *usage, int argc, char **argv, Run ru
     try {
         run();
     } catch (const Error &e) {
+        // Under mpirun the line names the rank, and the whole job ends: the other ranks may be waiting for this
+        // one in a collective.
+        const Communicator &ranks = Communicator::world();
+        if (ranks.distributed()) {
+            std::fprintf(stderr, "%s: rank %d of %d: %s\n", tool, ranks.rank(), ranks.size(), e.what());
+            ranks.abort(1);
+        }
         std::fprintf(stderr, "%s: %s\n", tool, e.what());
         return 1;
     }

@@ -6,6 +6,11 @@
 // the reference's training loop takes them (torch.optim.SGD, cross-entropy, batch statistics), writing the
 // updated checkpoint (PyTorch state_dict keys) and the T losses (float32 (T,)). The same steps in torch give
 // the same weights: this is the check that our training is PyTorch's.
+//
+// Under mpirun (mpirun -np R train_step ...) the R ranks train data-parallel: rank r takes the r-th R-th of the
+// batch, gradients are averaged over the ranks, and rank 0 prints the losses (averaged over the ranks) and
+// writes the files. For a network without batch norms this is the one-process step on the whole batch, up to
+// float rounding; with batch norms, each rank normalizes with its own share's statistics (PyTorch's DDP).
 #include <gflags/gflags.h>
 
 #include <sys/resource.h>
@@ -53,14 +58,29 @@ void run() {
     context.recompute_maps = FLAGS_recompute_maps;
     context.dropout = FLAGS_dropout;
     context.seeds.seed(FLAGS_seed);
+    const Communicator &ranks = *context.communicator;
+    const Shape whole = images.shape();
+    if (whole.n % ranks.size()) {
+        throw Error(FLAGS_input + ": a batch of " + std::to_string(whole.n) + " does not split over " +
+                    std::to_string(ranks.size()) + " ranks");
+    }
+    Shape share = whole;
+    share.n = whole.n / ranks.size();
+    const size_t first = size_t(share.n) * ranks.rank();
+    const Tensor mine = Tensor::view(const_cast<float *>(images.data()) + first * whole.c * whole.h * whole.w, share);
+    const std::vector<int64_t> my_labels(labels.data.begin() + first, labels.data.begin() + first + share.n);
+    const bool reporting = ranks.rank() == 0;
     Trainer trainer(*model, SgdOptions{float(FLAGS_lr), float(FLAGS_momentum), float(FLAGS_wd)}, context);
     std::vector<float> losses;
     for (int step = 0; step < FLAGS_steps; step++) {
         const auto start = std::chrono::steady_clock::now();
-        losses.push_back(trainer.step(images, labels.data));
+        float loss = trainer.step(mine, my_labels);
+        ranks.sum(&loss, 1);
+        losses.push_back(loss / float(ranks.size()));
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-        std::printf("step %d  loss %.6f  (%.2f s)\n", step + 1, losses.back(), took.count());
+        if (reporting) std::printf("step %d  loss %.6f  (%.2f s)\n", step + 1, losses.back(), took.count());
     }
+    if (!reporting) return;
     // The process's peak resident memory over the steps (before the checkpoint is written), what the network's
     // tensors and scratch took at most, and what the pool keeps for reuse besides.
     rusage usage{};

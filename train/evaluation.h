@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/communicator.h"
 #include "runtime/module.h"
 #include "train/image_sets.h"
 
@@ -17,13 +18,17 @@ struct EvaluationSettings {
     int workers = 4;
     int print_freq = 100;  // a progress line every this many batches
     Device device = Device::cpu();
+    // The ranks that share the evaluation (validate: each takes every size()-th sample, and the counts are
+    // summed exactly); this process alone unless started by mpirun.
+    const Communicator *communicator = &Communicator::world();
 };
 
 struct Accuracy {
     double loss = 0, top1 = 0, top5 = 0;  // mean cross-entropy, and percentages
 };
 
-// Top-1 and top-5 accuracy on the central crops of `samples`; prints " * Acc@1 A Acc@5 B".
+// Top-1 and top-5 accuracy on the central crops of `samples`; prints " * Acc@1 A Acc@5 B". The progress lines
+// are rank 0's share.
 Accuracy validate(const Module &model, const ImageSet &set, const std::vector<size_t> &samples,
                   const EvaluationSettings &settings);
 
@@ -32,7 +37,8 @@ Accuracy validate(const Module &model, const ImageSet &set, const std::vector<si
 // two predicted classes agree is averaged over the images. Labels are not used. The offsets come from a
 // generator seeded with `seed` (the same seed, the same offsets) and are written to `offsets_path` (if not
 // empty) as int64 (batches, 2, 2): per batch, (row, column) of the first and of the second crop. Prints
-// " * Consistency C".
+// " * Consistency C". Under mpirun each rank takes every size()-th batch (of settings.batch_size) with its
+// offsets, and only rank 0 writes them: the one-process result (unless a whole batch is unreadable).
 double validate_shift(const Module &model, const ImageSet &set, const std::vector<size_t> &samples,
                       const EvaluationSettings &settings, int passes, uint64_t seed, const std::string &offsets_path);
 
@@ -46,7 +52,8 @@ struct DiagonalShifts {
 };
 
 // Each image of `samples` classified at the crops [o, o + crop) x [o, o + crop) of its full view for o = 0 ..
-// max_shift; prints " * Prob P Acc@1 A Acc@5 B".
+// max_shift; prints " * Prob P Acc@1 A Acc@5 B". Under mpirun each rank takes every size()-th image, and every
+// rank gets all the rows, in the images' order.
 DiagonalShifts validate_diagonal(const Module &model, const ImageSet &set, const std::vector<size_t> &samples,
                                  const EvaluationSettings &settings);
 // The four arrays as float64 .npy files in `dir` (diag_probs.npy, ...), like the reference's np.save.

@@ -52,11 +52,11 @@ DEFINE_int64(val_subset, 0, "evaluate on this many evenly spaced validation imag
 // main.py's flags that this program does not take, refused with the reason rather than ignored.
 DEFINE_bool(finetune, false, "not supported: needs the torchvision baseline's weights");
 DEFINE_bool(force_nonfinetuned, false, "not supported: --pretrained loads --weights");
-DEFINE_int32(world_size, -1, "not supported yet: multi-process training");
-DEFINE_int32(rank, -1, "not supported yet: multi-process training");
-DEFINE_string(dist_url, "", "not supported yet: multi-process training");
-DEFINE_string(dist_backend, "", "not supported yet: multi-process training");
-DEFINE_bool(multiprocessing_distributed, false, "not supported yet: multi-process training");
+DEFINE_int32(world_size, -1, "not taken: start the ranks with mpirun -np N (README, multi-process training)");
+DEFINE_int32(rank, -1, "not taken: start the ranks with mpirun -np N (README, multi-process training)");
+DEFINE_string(dist_url, "", "not taken: start the ranks with mpirun -np N (README, multi-process training)");
+DEFINE_string(dist_backend, "", "not taken: start the ranks with mpirun -np N (README, multi-process training)");
+DEFINE_bool(multiprocessing_distributed, false, "not taken: start the ranks with mpirun -np N (README, multi-process training)");
 DEFINE_bool(wandb, false, "not supported: no logging service)");
 DEFINE_bool(embed, false, "not supported: no Python shell)");
 
@@ -127,28 +127,51 @@ void save_images(const ImageSet &set, const std::vector<size_t> &samples, const 
     }
 }
 
-void evaluate(Module &model, const ImageSet &val, const std::vector<size_t> &samples, const Device &device) {
+// Under mpirun the ranks share the work (-e: images, -es: whole batches of -b, -ed: images) and count exactly
+// what one process counts; rank 0 writes the files.
+void evaluate(Module &model, const ImageSet &val, const std::vector<size_t> &samples, const Device &device,
+              int batch_size, bool writing) {
     model.fuse();  // inference only from here: batch norms and ReLUs folded into the convolutions
-    const EvaluationSettings settings{FLAGS_batch_size, FLAGS_workers, FLAGS_print_freq, device};
+    const EvaluationSettings settings{batch_size, FLAGS_workers, FLAGS_print_freq, device};
     if (FLAGS_evaluate) {
         validate(model, val, samples, settings);
     } else if (FLAGS_evaluate_shift) {
-        validate_shift(model, val, samples, settings, FLAGS_epochs_shift, uint64_t(FLAGS_seed),
+        EvaluationSettings whole_batches = settings;  // the one-process batches, so the same crops
+        whole_batches.batch_size = FLAGS_batch_size;
+        validate_shift(model, val, samples, whole_batches, FLAGS_epochs_shift, uint64_t(FLAGS_seed),
                        FLAGS_out_dir + "/shift_offsets.npy");
     } else if (FLAGS_evaluate_diagonal) {
         const DiagonalShifts result = validate_diagonal(model, val, samples, settings);
+        if (!writing) return;
         save_diagonal_shifts(result, FLAGS_out_dir);
         plot_diagonal_shifts(result, FLAGS_out_dir + "/diag_probs.png");
         std::printf(
             "=> wrote diag_probs.npy, diag_probs2.npy, diag_corrs.npy, diag_preds.npy and diag_probs.png to %s\n",
             FLAGS_out_dir.c_str());
-    } else {
+    } else if (writing) {
         save_images(val, samples, FLAGS_out_dir);
     }
 }
 
+// Under mpirun: the ranks' share of every batch, and only rank 0 prints (the others' standard output is
+// dropped; errors still name their rank).
+int per_rank_batch(const Communicator &ranks) {
+    if (!ranks.distributed()) return FLAGS_batch_size;
+    if (FLAGS_batch_size % ranks.size()) {
+        throw Error("--batch-size " + std::to_string(FLAGS_batch_size) + " does not split over " +
+                    std::to_string(ranks.size()) + " ranks");
+    }
+    if (ranks.rank() != 0 && !std::freopen("/dev/null", "w", stdout)) throw Error("cannot silence rank output");
+    std::printf("=> data-parallel on %d ranks (mpirun): batches of %d, %d per rank\n", ranks.size(),
+                FLAGS_batch_size, FLAGS_batch_size / ranks.size());
+    return FLAGS_batch_size / ranks.size();
+}
+
 void run() {
     check_flags();
+    const Communicator &ranks = Communicator::world();
+    const int batch_size = per_rank_batch(ranks);
+    const bool writing = ranks.rank() == 0;  // checkpoints and other files
     const ModelFlags flags = model_flags();
     std::error_code error;
     std::filesystem::create_directories(FLAGS_out_dir, error);
@@ -181,12 +204,12 @@ void run() {
     }
     if (!FLAGS_save_weights.empty()) {
         std::printf("=> saving weights [%s]\n", FLAGS_save_weights.c_str());
-        save_weights_file(*model, FLAGS_save_weights);
+        if (writing) save_weights_file(*model, FLAGS_save_weights);
         return;
     }
 
     const std::vector<size_t> val_samples = sample_subset(val->size(), size_t(FLAGS_val_subset));
-    if (evaluating) return evaluate(*model, *val, val_samples, device);
+    if (evaluating) return evaluate(*model, *val, val_samples, device, batch_size, writing);
 
     std::unique_ptr<ImageSet> train = FLAGS_val_debug ? image_set(false) : image_set(true);
     if (train->classes() != options.num_classes && !given("classes")) {
@@ -201,7 +224,7 @@ void run() {
     context.recompute_maps = FLAGS_recompute_maps;
     Trainer trainer(*model, sgd, context);
     trainer.momentum() = state.momentum;
-    const EvaluationSettings eval{FLAGS_batch_size, FLAGS_workers, FLAGS_print_freq, device};
+    const EvaluationSettings eval{batch_size, FLAGS_workers, FLAGS_print_freq, device};
     for (int epoch = int(state.epoch); epoch < FLAGS_epochs; epoch++) {
         const double lr = learning_rate(epoch);
         trainer.optimizer().set_lr(float(lr));
@@ -209,7 +232,9 @@ void run() {
         EpochSettings settings;
         settings.epoch = epoch;
         settings.epochs = FLAGS_epochs;
-        settings.batch_size = FLAGS_batch_size;
+        settings.batch_size = batch_size;
+        settings.rank = ranks.rank();
+        settings.ranks = ranks.size();
         settings.workers = FLAGS_workers;
         settings.print_freq = FLAGS_print_freq;
         settings.batch_accum = FLAGS_batch_accum;
@@ -224,6 +249,7 @@ void run() {
         state.epoch = epoch + 1;
         state.sgd = trainer.optimizer().options();
         state.momentum = trainer.momentum();
+        if (!writing) continue;
         const std::string dir = FLAGS_out_dir + "/";
         save_training_checkpoint(dir + "checkpoint.pth.tar", *model, state);
         // The others are copies of that file, as main.py makes model_best (serialized once, written atomically).

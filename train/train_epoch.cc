@@ -20,8 +20,13 @@ uint64_t epoch_seed(uint64_t seed, int epoch) {
 EpochResult train_epoch(Trainer &trainer, const ImageSet &set, const std::vector<size_t> &samples,
                         const EpochSettings &settings) {
     const uint64_t seed = epoch_seed(settings.seed, settings.epoch);
-    std::vector<size_t> order = samples;
-    std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
+    std::vector<size_t> permutation = samples;
+    std::shuffle(permutation.begin(), permutation.end(), std::mt19937_64(seed));
+    const size_t ranks = size_t(settings.ranks), per_rank = (permutation.size() + ranks - 1) / ranks;
+    std::vector<size_t> order;
+    for (size_t i = size_t(settings.rank); i < per_rank * ranks; i += ranks) {
+        order.push_back(permutation[i % permutation.size()]);
+    }
     const int batch_size = settings.batch_size;
     if (settings.max_iters > 0) order.resize(std::min(order.size(), size_t(settings.max_iters) * batch_size));
     const bool augment = settings.augment;

@@ -20,6 +20,10 @@ struct EpochSettings {
     int64_t max_iters = 0;  // batches per epoch at most; 0: all
     uint64_t seed = 0;
     bool augment = true;  // random crops (else central crops); flips either way
+    // Data-parallel: this rank's share of every epoch, as torch's DistributedSampler deals it (the epoch's
+    // permutation padded with its first samples to a multiple of `ranks`, then every ranks-th from `rank`);
+    // batch_size is then the rank's.
+    int rank = 0, ranks = 1;
 };
 
 struct EpochResult {
