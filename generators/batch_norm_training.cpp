@@ -53,7 +53,12 @@ struct BatchNormTrainAlgorithm {
         // x + (-mean) is x - mean exactly; written so, the mean's adjoint is a plain sum of terms (autodiff writes
         // a difference as 0 - term, in which rfactor cannot see a sum).
         negated_mean(c) = -mean(c);
-        output(c, x, y, n) = activate((input(c, x, y, n) + negated_mean(c)) / std_dev(c) * weight(c) + bias(c), activation);
+        output(c, x, y, n) = normalized(input(c, x, y, n), negated_mean(c), std_dev(c), weight(c), bias(c), activation);
+    }
+
+    // An element normalized by its channel's statistics, then scaled, shifted and activated.
+    static Expr normalized(Expr x, Expr negated_mean, Expr std_dev, Expr weight, Expr bias, Expr activation) {
+        return activate((x + negated_mean) / std_dev * weight + bias, activation);
     }
 
     // Every per-channel Func: the sums over the map and what is derived from them.
@@ -196,6 +201,40 @@ class BatchNormTrainForward : public BatchNormTrainBase<BatchNormTrainForward> {
     }
 };
 
+// The forward's normalization alone, given the batch statistics the forward returned: the very same output
+// (the same per-channel values, the same expression), without the two passes over the map that find the
+// statistics. Training recomputes batch norms' outputs with it in the backward pass (runtime/saved_map.h).
+class BatchNormTrainNormalize : public BatchNormTrainBase<BatchNormTrainNormalize> {
+  public:
+    Input<Buffer<float>> batch_mean{"batch_mean", 1};
+    Input<Buffer<float>> batch_variance{"batch_variance", 1};  // biased, as the forward returns it
+    Output<Buffer<float>> output{"output", 4};
+
+    void generate() {
+        Var c("c"), x("x"), y("y"), n("n");
+        Func negated_mean("negated_mean"), std_dev("std_dev");
+        negated_mean(c) = -batch_mean(c);
+        std_dev(c) = sqrt(batch_variance(c) + eps);
+        output(c, x, y, n) = BatchNormTrainAlgorithm::normalized(input(c, x, y, n), negated_mean(c), std_dev(c),
+                                                                 weight(c), bias(c), activation);
+
+        /* THE SCHEDULE */
+        // As the forward's normalization.
+        constrain_map(input);
+        constrain_map(output);
+        Var yn("yn");
+        if (get_target().has_gpu_feature()) {
+            Var ci("ci"), xi("xi");
+            for (Func f : {negated_mean, std_dev}) per_channel_on_gpu(f);
+            output.fuse(y, n, yn).gpu_tile(c, x, ci, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
+            return;
+        }
+        const int vector = natural_vector_size<float>();
+        for (Func f : {negated_mean, std_dev}) per_channel_at_root(f, input.dim(0).extent(), vector);
+        output.fuse(y, n, yn).parallel(yn).vectorize(c, vector, TailStrategy::GuardWithIf);
+    }
+};
+
 // Gradients with respect to the input, weight and bias, given the gradient of the output.
 class BatchNormTrainBackward : public BatchNormTrainBase<BatchNormTrainBackward> {
   public:
@@ -251,3 +290,4 @@ class BatchNormTrainBackward : public BatchNormTrainBase<BatchNormTrainBackward>
 
 HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainForward, batch_norm_train_forward)
 HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainBackward, batch_norm_train_backward)
+HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainNormalize, batch_norm_train_normalize)

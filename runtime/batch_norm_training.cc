@@ -6,6 +6,8 @@
 #include "generators/batch_norm_train_backward_cuda.h"
 #include "generators/batch_norm_train_forward_cpu.h"
 #include "generators/batch_norm_train_forward_cuda.h"
+#include "generators/batch_norm_train_normalize_cpu.h"
+#include "generators/batch_norm_train_normalize_cuda.h"
 #include "runtime/error.h"
 
 namespace antialiased {
@@ -44,6 +46,23 @@ BatchNormTrainOutput batch_norm_train(const Tensor &input, const std::vector<flo
     mean.copy_to_host();
     var.copy_to_host();
     return out;
+}
+
+Tensor batch_norm_train_normalize(const Tensor &input, const std::vector<float> &weight, const std::vector<float> &bias,
+                                  const std::vector<float> &mean, const std::vector<float> &variance,
+                                  Activation activation, float eps, const Device &device) {
+    check_parameters(input, weight, bias);
+    if (mean.size() != weight.size() || variance.size() != weight.size()) {
+        throw Error("BatchNorm2d (training): " + std::to_string(mean.size()) + " means and " +
+                    std::to_string(variance.size()) + " variances for " + std::to_string(weight.size()) + " channels");
+    }
+    Tensor output = Tensor::uninitialized(input.shape());
+    Halide::Runtime::Buffer<float> w = view(weight), b = view(bias), m = view(mean), v = view(variance);
+    auto pipeline = device.is_cuda() ? batch_norm_train_normalize_cuda : batch_norm_train_normalize_cpu;
+    check_halide(pipeline(input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), m.raw_buffer(),
+                          v.raw_buffer(), output.raw()),
+                 "BatchNorm2d (training) normalization on " + device.name());
+    return output;
 }
 
 BatchNormGradients batch_norm_train_backward(const Tensor &input, const std::vector<float> &weight,

@@ -25,6 +25,12 @@ struct BatchNormGradients {
 BatchNormTrainOutput batch_norm_train(const Tensor &input, const std::vector<float> &weight,
                                       const std::vector<float> &bias, Activation activation = Activation::kNone,
                                       float eps = 1e-5f, const Device &device = Device::cpu());
+// batch_norm_train's output again, bit for bit, from its input and the statistics it returned (one pass over
+// the map instead of three).
+Tensor batch_norm_train_normalize(const Tensor &input, const std::vector<float> &weight, const std::vector<float> &bias,
+                                  const std::vector<float> &mean, const std::vector<float> &variance,
+                                  Activation activation = Activation::kNone, float eps = 1e-5f,
+                                  const Device &device = Device::cpu());
 BatchNormGradients batch_norm_train_backward(const Tensor &input, const std::vector<float> &weight,
                                              const std::vector<float> &bias, const Tensor &grad_output,
                                              Activation activation = Activation::kNone, float eps = 1e-5f,

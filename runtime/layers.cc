@@ -372,11 +372,12 @@ Tensor BatchNorm2d::forward_train(const Tensor &input, TrainContext &context) {
     update_running_stats(out, int64_t(s.n) * s.h * s.w, context.batch_norm_momentum, &mean_, &var_, &batches_tracked_);
     saved_input_ = input;
     if (context.recompute_maps) {
-        // The same stage on the same values: the very same output. (weight_ and bias_ change only after
-        // the backward pass.)
+        // The same normalization of the same values by the same statistics: the very same output. (weight_
+        // and bias_ change only after the backward pass.)
         const Device device = context.device;
-        context.offer = {out.output, [this, input, device] {
-                             return batch_norm_train(input, weight_, bias_, activation_, 1e-5f, device).output;
+        context.offer = {out.output, [this, input, device, mean = out.mean, variance = out.variance] {
+                             return batch_norm_train_normalize(input, weight_, bias_, mean, variance, activation_,
+                                                               1e-5f, device);
                          }};
     }
     return out.output;

@@ -104,7 +104,9 @@ TEST(Distributed, MainTrainsOnTwoRanksAndCountsTheirEvaluationsExactly) {
             ASSERT_NE(line, std::string::npos) << run.output;
             summary[ranks - 1] = run.output.substr(line, run.output.find('\n', line) - line);
             // Rank 0's share, which it reports: 2 of the 4 batches of 16 (-es), 25 of the 50 images (-ed).
-            if (ranks == 2) EXPECT_TRUE(contains(run.output, mode == "-ed" ? "Test: [0/25]" : "Test: [0/2]")) << run.output;
+            if (ranks == 2) {
+                EXPECT_TRUE(contains(run.output, mode == "-ed" ? "Test: [0/25]" : "Test: [0/2]")) << run.output;
+            }
         }
         EXPECT_EQ(summary[0], summary[1]) << mode;
         for (const std::string file : {"shift_offsets.npy", "diag_probs.npy", "diag_probs2.npy", "diag_corrs.npy",

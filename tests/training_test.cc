@@ -1,9 +1,11 @@
 // The training stages against PyTorch (goldens made by tests/golden/training_fixtures.py at test time):
-// softmax cross-entropy and its gradient, and torch.optim.SGD's updates over three steps.
+// softmax cross-entropy and its gradient, batch norm in training mode, and torch.optim.SGD's updates over three
+// steps.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdlib>
+#include <random>
 
 #include "runtime/batch_norm_training.h"
 #include "runtime/error.h"
@@ -72,6 +74,28 @@ TEST_F(Training, BatchNormInTrainingModeMatchesAutograd) {
 
     EXPECT_THROW(batch_norm_train(input, {1, 2}, bias), Error);
     EXPECT_THROW(batch_norm_train(Tensor(Shape{1, 6, 1, 1}), weight, bias), Error);  // one value per channel
+}
+
+// The normalization alone, from the forward's statistics, gives its output bit for bit (what recomputing a
+// batch norm's output in the backward pass relies on), with every activation and channel counts off the vector.
+TEST_F(Training, BatchNormNormalizationFromTheStatisticsIsTheForwardsOutput) {
+    std::mt19937 random(4);
+    std::normal_distribution<float> normal(0.5f, 2.0f);
+    for (const Shape shape : {Shape{4, 6, 5, 7}, Shape{2, 144, 3, 3}, Shape{3, 40, 9, 2}}) {
+        for (Activation activation : {Activation::kNone, Activation::kRelu, Activation::kRelu6}) {
+            std::vector<float> x(shape.elements()), weight(shape.c), bias(shape.c);
+            for (float &v : x) v = normal(random);
+            for (float &v : weight) v = normal(random);
+            for (float &v : bias) v = normal(random);
+            const Tensor input = Tensor::from_nchw(x.data(), shape);
+            const BatchNormTrainOutput forward = batch_norm_train(input, weight, bias, activation);
+            const Tensor again =
+                batch_norm_train_normalize(input, weight, bias, forward.mean, forward.variance, activation);
+            EXPECT_EQ(again.to_nchw(), forward.output.to_nchw()) << shape.str() << " activation " << int(activation);
+        }
+    }
+    const std::vector<float> three(3, 1.0f);
+    EXPECT_THROW(batch_norm_train_normalize(Tensor(Shape{2, 3, 2, 2}), three, three, {0, 0}, three), Error);
 }
 
 TEST_F(Training, SgdStepsMatchTorchOptimSgd) {

@@ -9,7 +9,7 @@ DEFINE_int32(classes, 1000, "number of classes of the network");
 DEFINE_int32(gpu, -1, "GPU index (CUDA); -1 runs on the CPU");
 DEFINE_bool(recompute_maps, true,
             "training: recompute batch norms' outputs in the backward pass instead of keeping them "
-            "(--no-recompute-maps: ~5% faster, ~10% more memory)");
+            "(--no-recompute-maps: 3-5% faster, ~10% more memory)");
 
 namespace antialiased {
 
