@@ -2,11 +2,11 @@
 // network without batch norms, each rank taking half of the batch, give the one-process steps on the whole batch
 // (up to float rounding: the gradient's mean is summed in another order); main trains on 2 ranks with one
 // progress report and one checkpoint writer, and its sharded evaluations (-e, -es, -ed) count exactly what one
-// process counts;
-// a rank that fails ends the whole job.
+// process counts; a rank that fails or dies ends the whole job.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <random>
 
 #include "runtime/checkpoint.h"
@@ -128,6 +128,33 @@ TEST(Distributed, ARankThatFailsEndsTheJobWithItsMessage) {
                    dir.path());
     EXPECT_NE(run.exit_code, 0);
     EXPECT_TRUE(contains(run.output, dir.path() + "/missing.pth")) << run.output;
+}
+
+// A rank killed mid-epoch (SIGKILL: no message of its own, no MPI call) ends the job: mpirun stops the survivor,
+// which would otherwise wait for it in the next allreduce, and says which rank died.
+TEST(Distributed, ARankThatDiesEndsTheJobWithoutAHang) {
+    const ScratchDir dir("distributed_killed");
+    const std::string d = dir.path();
+    {
+        std::ofstream script(d + "/kill.sh");
+        script << "timeout 300 " << kMpirun << "train/main -a resnet18_lpf2 --train-subset 4000 -b 16 -j 1 --epochs 1 "
+               << "--out-dir " << d << " > " << d << "/log 2>&1 &\n"
+               << "job=$!\n"
+               // rank 1 (the process whose environment says so), once rank 0 reports training
+               << "for i in $(seq 600); do grep -q 'Epoch: \\[0\\]' " << d << "/log && break; sleep 0.1; done\n"
+               << "for p in $(pgrep -f 'train/main -a resnet18_lpf2 --train-subset 4000'); do\n"
+               << "  if tr '\\0' '\\n' < /proc/$p/environ | grep -qx OMPI_COMM_WORLD_RANK=1; then kill -9 $p; fi\n"
+               << "done\n"
+               << "start=$(date +%s); wait $job; status=$?\n"
+               << "echo \"status $status after $(( $(date +%s) - start )) s\"\n"
+               << "cat " << d << "/log\n";
+    }
+    const ToolRun run = run_tool("bash " + d + "/kill.sh");
+    EXPECT_TRUE(contains(run.output, "Epoch: [0][0/")) << run.output;
+    EXPECT_TRUE(contains(run.output, "rank 1")) << run.output;
+    EXPECT_TRUE(contains(run.output, "signal 9")) << run.output;
+    EXPECT_FALSE(contains(run.output, "status 0 ")) << run.output;
+    EXPECT_FALSE(contains(run.output, "status 124 ")) << "timed out: a hang\n" << run.output;
 }
 
 }  // namespace
