@@ -160,6 +160,24 @@ Func pointwise(Func adjoint) {
     return f;
 }
 
+// The schedule every stage of this file shares: the per-channel Funcs once each, at the root (one_pass's
+// partial sums already taken on the CPU), then `map`, a (c, x, y, n) output, in parallel rows (on a GPU, blocks
+// of 32 channels x 4 columns per row).
+void schedule_per_channel_then_map(const Target &target, Func map, const std::vector<Func> &per_channel,
+                                   Expr channels) {
+    const std::vector<Var> v = map.args();  // (c, x, y, n)
+    Var yn("yn");
+    if (target.has_gpu_feature()) {
+        Var ci("ci"), xi("xi");
+        for (Func f : per_channel) per_channel_on_gpu(f);
+        map.fuse(v[2], v[3], yn).gpu_tile(v[0], v[1], ci, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
+        return;
+    }
+    const int vector = target.natural_vector_size<float>();
+    for (Func f : per_channel) per_channel_at_root(f, channels, vector);
+    map.fuse(v[2], v[3], yn).parallel(yn).vectorize(v[0], vector, TailStrategy::GuardWithIf);
+}
+
 // The layer's inputs, first in both stages' signatures.
 template <typename T>
 class BatchNormTrainBase : public Generator<T> {
@@ -188,16 +206,7 @@ class BatchNormTrainForward : public BatchNormTrainBase<BatchNormTrainForward> {
         constrain_map(input);
         constrain_map(output);
         // Statistics once per channel (two passes over the map), then the normalization in parallel rows.
-        Var yn("yn");
-        if (get_target().has_gpu_feature()) {
-            Var ci("ci"), xi("xi");
-            for (Func f : bn.per_channel()) per_channel_on_gpu(f);
-            output.fuse(bn.y, bn.n, yn).gpu_tile(bn.c, bn.x, ci, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
-            return;
-        }
-        const int vector = natural_vector_size<float>();
-        for (Func f : bn.per_channel()) per_channel_at_root(f, input.dim(0).extent(), vector);
-        output.fuse(bn.y, bn.n, yn).parallel(yn).vectorize(bn.c, vector, TailStrategy::GuardWithIf);
+        schedule_per_channel_then_map(get_target(), output, bn.per_channel(), input.dim(0).extent());
     }
 };
 
@@ -222,16 +231,7 @@ class BatchNormTrainNormalize : public BatchNormTrainBase<BatchNormTrainNormaliz
         // As the forward's normalization.
         constrain_map(input);
         constrain_map(output);
-        Var yn("yn");
-        if (get_target().has_gpu_feature()) {
-            Var ci("ci"), xi("xi");
-            for (Func f : {negated_mean, std_dev}) per_channel_on_gpu(f);
-            output.fuse(y, n, yn).gpu_tile(c, x, ci, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
-            return;
-        }
-        const int vector = natural_vector_size<float>();
-        for (Func f : {negated_mean, std_dev}) per_channel_at_root(f, input.dim(0).extent(), vector);
-        output.fuse(y, n, yn).parallel(yn).vectorize(c, vector, TailStrategy::GuardWithIf);
+        schedule_per_channel_then_map(get_target(), output, {negated_mean, std_dev}, input.dim(0).extent());
     }
 };
 
@@ -270,18 +270,12 @@ class BatchNormTrainBackward : public BatchNormTrainBase<BatchNormTrainBackward>
         for (Func f : bn.per_channel()) per_channel.push_back(d(f));
         per_channel.push_back(d(weight_f));
         per_channel.push_back(d(bias_f));
-        Var yn("yn");
-        if (get_target().has_gpu_feature()) {
-            Var ci("ci"), xi("xi");
-            for (Func f : per_channel) per_channel_on_gpu(f);
-            grad_input.fuse(y, n, yn).gpu_tile(c, x, ci, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
-            return;
+        if (!get_target().has_gpu_feature()) {
+            const int vector = natural_vector_size<float>();
+            one_pass({bn.mean_sum, bn.fixed_mean_sum}, input.dim(0).extent(), vector);
+            one_pass({d(bn.std_dev), d(bn.negated_mean), d(weight_f), d(bias_f)}, input.dim(0).extent(), vector);
         }
-        const int vector = natural_vector_size<float>();
-        one_pass({bn.mean_sum, bn.fixed_mean_sum}, input.dim(0).extent(), vector);
-        one_pass({d(bn.std_dev), d(bn.negated_mean), d(weight_f), d(bias_f)}, input.dim(0).extent(), vector);
-        for (Func f : per_channel) per_channel_at_root(f, input.dim(0).extent(), vector);
-        grad_input.fuse(y, n, yn).parallel(yn).vectorize(c, vector, TailStrategy::GuardWithIf);
+        schedule_per_channel_then_map(get_target(), grad_input, per_channel, input.dim(0).extent());
     }
 };
 

@@ -17,10 +17,9 @@ void broadcast_state(Module &model, const Communicator &ranks) {
     }
 }
 
-// Every parameter's gradient becomes the mean of the ranks' gradients, in one allreduce of all of them, through
+// Every gradient of `entries` becomes the mean of the ranks' gradients, in one allreduce of all of them, through
 // `all` (kept from step to step: its pages are not faulted in again).
-void average_gradients(Module &model, const Communicator &ranks, std::vector<float> &all) {
-    std::vector<StateEntry> entries = state_entries(model);
+void average_gradients(std::vector<StateEntry> &entries, const Communicator &ranks, std::vector<float> &all) {
     size_t total = 0;
     for (const StateEntry &entry : entries) total += entry.grad ? entry.grad->size() : 0;
     all.resize(total);
@@ -70,8 +69,9 @@ Trainer::Pass Trainer::accumulate(const Tensor &images, const std::vector<int64_
 
 void Trainer::update() {
     if (accumulated_ == 0) return;
-    if (context_.communicator->distributed()) average_gradients(model_, *context_.communicator, allreduced_);
-    for (StateEntry &entry : state_entries(model_)) {
+    std::vector<StateEntry> entries = state_entries(model_);
+    if (context_.communicator->distributed()) average_gradients(entries, *context_.communicator, allreduced_);
+    for (StateEntry &entry : entries) {
         if (entry.grad) sgd_.step(*entry.values, *entry.grad, momentum_[entry.name]);
     }
     model_.prepare();  // the stages' weight layouts, from the updated parameters

@@ -23,6 +23,19 @@ DataLoader evaluation_loader(const ImageSet &set, const std::vector<size_t> &sam
         batch_size, settings.workers, 0);
 }
 
+// This rank's share of `count` items: positions rank, rank + size, ... (all of them in one process).
+std::vector<size_t> dealt_positions(size_t count, const Communicator &ranks) {
+    std::vector<size_t> positions;
+    for (size_t i = size_t(ranks.rank()); i < count; i += size_t(ranks.size())) positions.push_back(i);
+    return positions;
+}
+
+std::vector<size_t> at_positions(const std::vector<size_t> &samples, const std::vector<size_t> &positions) {
+    std::vector<size_t> picked;
+    for (size_t i : positions) picked.push_back(samples[i]);
+    return picked;
+}
+
 void report_skipped(const DataLoader &loader) {
     if (loader.skipped()) std::printf(" * %zu unreadable images skipped\n", loader.skipped());
 }
@@ -44,8 +57,7 @@ std::vector<double> softmax(const Tensor &logits, int n) {
 Accuracy validate(const Module &model, const ImageSet &set, const std::vector<size_t> &samples,
                   const EvaluationSettings &settings) {
     const Communicator &ranks = *settings.communicator;
-    std::vector<size_t> share;
-    for (size_t i = size_t(ranks.rank()); i < samples.size(); i += size_t(ranks.size())) share.push_back(samples[i]);
+    const std::vector<size_t> share = at_positions(samples, dealt_positions(samples.size(), ranks));
     DataLoader loader = evaluation_loader(set, share, settings, false, settings.batch_size);
     AverageMeter batch_time, losses, top1, top5;
     auto end = Clock::now();
@@ -87,7 +99,7 @@ double validate_shift(const Module &model, const ImageSet &set, const std::vecto
     const Communicator &ranks = *settings.communicator;
     const size_t batch_size = size_t(settings.batch_size), batches = (samples.size() + batch_size - 1) / batch_size;
     std::vector<size_t> share;
-    for (size_t b = size_t(ranks.rank()); b < batches; b += size_t(ranks.size())) {
+    for (size_t b : dealt_positions(batches, ranks)) {
         share.insert(share.end(), samples.begin() + b * batch_size,
                      samples.begin() + std::min(samples.size(), (b + 1) * batch_size));
     }
@@ -144,12 +156,8 @@ DiagonalShifts validate_diagonal(const Module &model, const ImageSet &set, const
     // Each rank takes every size()-th image; their rows are then gathered in the images' order (a sum of
     // arrays that are zero but in each rank's rows).
     const Communicator &ranks = *settings.communicator;
-    std::vector<size_t> share, rows;
-    for (size_t i = size_t(ranks.rank()); i < samples.size(); i += size_t(ranks.size())) {
-        share.push_back(samples[i]);
-        rows.push_back(i);
-    }
-    DataLoader loader = evaluation_loader(set, share, settings, true, 1);
+    const std::vector<size_t> rows = dealt_positions(samples.size(), ranks);
+    DataLoader loader = evaluation_loader(set, at_positions(samples, rows), settings, true, 1);
     const int shifts = g.max_shift() + 1;
     // Per image of `samples`: read (1 or 0), then its probs, probs2, corrs and preds rows.
     const size_t width = 1 + 4 * size_t(shifts);
