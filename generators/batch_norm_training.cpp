@@ -1,8 +1,10 @@
 // Batch norm in training mode (torch.nn.BatchNorm2d.train()): each channel normalized with the batch's own
 // mean and biased variance over (x, y, n), then scaled and shifted, then the activation that follows it in the
-// network (ReLU, ReLU6 or none). The backward stage differentiates the same algorithm with Halide's autodiff.
-// Maps are (c, x, y, n), channels innermost, mins 0.
+// network (ReLU, ReLU6 or none). The statistics, the normalization and the two backward stages (Halide's
+// autodiff of the normalization) are separate pipelines, so that the runtime can sum the statistics and their
+// adjoints over the ranks in between (--sync-bn). Maps are (c, x, y, n), channels innermost, mins 0.
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -15,59 +17,37 @@ namespace {
 
 using namespace Halide;
 
-// The training-mode algorithm over `input`: batch statistics, then the affine normalization. `input_values` has
-// the input's values; the backward passes the input buffer itself, which autodiff sees as a constant, so that
-// the variance is differentiated with its mean held fixed. The term that drops out, d(variance) * -2/count *
-// sum(x - mean), is zero (PyTorch's closed-form gradient omits it too), and it cost a pass over the map.
-struct BatchNormTrainAlgorithm {
+// Each element normalized by its channel's batch statistics, then scaled, shifted and activated. The statistics
+// enter as the per-channel Funcs `negated_mean` and `std_dev`, so that autodiff gives their adjoints (sums over
+// the map) next to the weight's and the bias's; the statistics themselves are computed by their own stages,
+// over one process's batch or, synchronized, over every rank's.
+struct Normalization {
     Var c{"c"}, x{"x"}, y{"y"}, n{"n"};
-    Func mean_sum{"mean_sum"}, mean{"batch_mean"}, fixed_mean_sum{"fixed_mean_sum"}, fixed_mean{"fixed_mean"};
-    Func negated_mean{"negated_mean"}, variance_sum{"variance_sum"}, variance{"batch_variance"}, std_dev{"std_dev"};
-    Func output{"batch_norm"};
+    Func negated_mean{"negated_mean"}, std_dev{"std_dev"}, output{"batch_norm"};
 
-    BatchNormTrainAlgorithm(Func input, Func input_values, Func weight, Func bias, Expr width, Expr height,
-                            Expr batch, Expr eps, Expr activation) {
-        RDom r(0, width, 0, height, 0, batch, "r");
-        // The sums accumulate in double, as PyTorch's CPU kernels do: a float sum of N*H*W values (thousands)
-        // loses digits that small-batch statistics then amplify. Each per-channel quantity is a Func of its own,
-        // so that the square root is taken once per channel, here and in the adjoints autodiff derives. Each
-        // element is divided by the standard deviation, as the reference does: multiplied by its inverse, one
-        // more rounding, MobileNetV2's training (BN over 16 values a channel) left PyTorch's float result by more
-        // than PyTorch's float and double results differ (tests/train_step_tool_test).
-        // (The mean's and the variance's 1 / count is one scalar, hoisted out of every loop.)
-        const Expr inv_count = Expr(1.0) / cast<double>(width * height * batch);
-        mean_sum(c) = cast<double>(0);
-        mean_sum(c) += cast<double>(input(c, r.x, r.y, r.z));
-        mean(c) = cast<float>(mean_sum(c) * inv_count);
-        const bool distinct = input.name() != input_values.name();
-        if (distinct) {
-            fixed_mean_sum(c) = cast<double>(0);
-            fixed_mean_sum(c) += cast<double>(input_values(c, r.x, r.y, r.z));
-            fixed_mean(c) = cast<float>(fixed_mean_sum(c) * inv_count);
-        }
-        const Expr centered = cast<double>(input(c, r.x, r.y, r.z) - (distinct ? fixed_mean : mean)(c));
-        variance_sum(c) = cast<double>(0);
-        variance_sum(c) += centered * centered;
-        variance(c) = cast<float>(variance_sum(c) * inv_count);  // biased, as PyTorch normalizes with
-        std_dev(c) = sqrt(variance(c) + eps);
-        // x + (-mean) is x - mean exactly; written so, the mean's adjoint is a plain sum of terms (autodiff writes
-        // a difference as 0 - term, in which rfactor cannot see a sum).
+    Normalization(Func input, Func mean, Func variance, Func weight, Func bias, Expr eps, Expr activation) {
+        // x + (-mean) is x - mean exactly; written so, the mean's adjoint is a plain sum of terms (autodiff
+        // writes a difference as 0 - term, in which rfactor cannot see a sum). Each element is divided by the
+        // standard deviation, as the reference does: multiplied by its inverse, one more rounding, MobileNetV2's
+        // training (BN over 16 values a channel) left PyTorch's float result by more than PyTorch's float and
+        // double results differ (tests/train_step_tool_test).
         negated_mean(c) = -mean(c);
-        output(c, x, y, n) = normalized(input(c, x, y, n), negated_mean(c), std_dev(c), weight(c), bias(c), activation);
-    }
-
-    // An element normalized by its channel's statistics, then scaled, shifted and activated.
-    static Expr normalized(Expr x, Expr negated_mean, Expr std_dev, Expr weight, Expr bias, Expr activation) {
-        return activate((x + negated_mean) / std_dev * weight + bias, activation);
-    }
-
-    // Every per-channel Func: the sums over the map and what is derived from them.
-    std::vector<Func> per_channel() const {
-        std::vector<Func> funcs = {mean_sum, mean, negated_mean, variance_sum, variance, std_dev};
-        if (fixed_mean.defined()) funcs.insert(funcs.end(), {fixed_mean_sum, fixed_mean});
-        return funcs;
+        std_dev(c) = sqrt(variance(c) + eps);  // the variance biased (divided by the count), as PyTorch's
+        output(c, x, y, n) = activate((input(c, x, y, n) + negated_mean(c)) / std_dev(c) * weight(c) + bias(c),
+                                      activation);
     }
 };
+
+// A sum over the map per channel, in double, as PyTorch's CPU kernels accumulate: a float sum of N*H*W values
+// (thousands) loses digits that small-batch statistics then amplify.
+Func sum_over_map(const std::string &name, Func term, Expr width, Expr height, Expr batch) {
+    RDom r(0, width, 0, height, 0, batch, "r");
+    Var c("c");
+    Func sum(name);
+    sum(c) = cast<double>(0);
+    sum(c) += cast<double>(term(c, r.x, r.y, r.z));
+    return sum;
+}
 
 template <typename Map>
 void constrain_map(Map &map) {
@@ -126,10 +106,9 @@ void per_channel_on_gpu(Func f) {
 }
 
 // An adjoint whose updates each add a term at every point of the map, f(c, r.x, r.y, r.z) += term (autodiff's form
-// for a per-channel value spread over the map: the mean's and the variance's terms of the input's adjoint), as one
-// pointwise definition with the terms summed in the same order: one pass, computed where it is consumed, instead
-// of a whole map written and then read back once per term. For callers who realize it over exactly the updates'
-// domain (the map).
+// for the adjoint of a map read pointwise), as one pointwise definition with the terms summed in the same order:
+// computed where it is consumed, instead of a whole map written and then read back once per term. For callers
+// who realize it over exactly the updates' domain (the map).
 Func pointwise(Func adjoint) {
     using namespace Internal;
     const std::vector<Var> args = adjoint.args();
@@ -161,24 +140,66 @@ Func pointwise(Func adjoint) {
 }
 
 // The schedule every stage of this file shares: the per-channel Funcs once each, at the root (one_pass's
-// partial sums already taken on the CPU), then `map`, a (c, x, y, n) output, in parallel rows (on a GPU, blocks
-// of 32 channels x 4 columns per row).
+// partial sums already taken on the CPU), then `map`, a (c, x, y, n) output if the stage has one, in parallel
+// rows (on a GPU, blocks of 32 channels x 4 columns per row).
 void schedule_per_channel_then_map(const Target &target, Func map, const std::vector<Func> &per_channel,
                                    Expr channels) {
-    const std::vector<Var> v = map.args();  // (c, x, y, n)
+    const std::vector<Var> v = map.defined() ? map.args() : std::vector<Var>();  // (c, x, y, n)
     Var yn("yn");
     if (target.has_gpu_feature()) {
         Var ci("ci"), xi("xi");
         for (Func f : per_channel) per_channel_on_gpu(f);
-        map.fuse(v[2], v[3], yn).gpu_tile(v[0], v[1], ci, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
+        if (map.defined()) map.fuse(v[2], v[3], yn).gpu_tile(v[0], v[1], ci, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
         return;
     }
     const int vector = target.natural_vector_size<float>();
     for (Func f : per_channel) per_channel_at_root(f, channels, vector);
-    map.fuse(v[2], v[3], yn).parallel(yn).vectorize(v[0], vector, TailStrategy::GuardWithIf);
+    if (map.defined()) map.fuse(v[2], v[3], yn).parallel(yn).vectorize(v[0], vector, TailStrategy::GuardWithIf);
 }
 
-// The layer's inputs, first in both stages' signatures.
+// Per channel over the map, this process's share of the batch statistics (runtime/batch_norm_training.h turns
+// them into the mean and the variance, after an allreduce when synchronized): the sum of the values, or, given
+// the mean, the sum of the squared deviations from it.
+class BatchNormTrainSum : public Generator<BatchNormTrainSum> {
+  public:
+    Input<Buffer<float>> input{"input", 4};
+    Output<Buffer<double>> sum{"sum", 1};
+
+    void generate() {
+        Var c("c");
+        Func sum_f = sum_over_map("values_sum", input, input.dim(1).extent(), input.dim(2).extent(),
+                                  input.dim(3).extent());
+        sum(c) = sum_f(c);
+
+        /* THE SCHEDULE */
+        constrain_map(input);
+        schedule_per_channel_then_map(get_target(), Func(), {sum_f}, input.dim(0).extent());
+    }
+};
+
+class BatchNormTrainSquaredDeviations : public Generator<BatchNormTrainSquaredDeviations> {
+  public:
+    Input<Buffer<float>> input{"input", 4};
+    Input<Buffer<float>> mean{"mean", 1};
+    Output<Buffer<double>> squared_deviations{"squared_deviations", 1};
+
+    void generate() {
+        Var c("c"), x("x"), y("y"), n("n");
+        Func deviation("deviation");
+        deviation(c, x, y, n) = cast<double>(input(c, x, y, n) - mean(c));
+        Func square("square");
+        square(c, x, y, n) = deviation(c, x, y, n) * deviation(c, x, y, n);
+        Func sum_f = sum_over_map("squared_deviations_sum", square, input.dim(1).extent(), input.dim(2).extent(),
+                                  input.dim(3).extent());
+        squared_deviations(c) = sum_f(c);
+
+        /* THE SCHEDULE */
+        constrain_map(input);
+        schedule_per_channel_then_map(get_target(), Func(), {sum_f}, input.dim(0).extent());
+    }
+};
+
+// The layer's inputs, first in the signatures of the stages that normalize or differentiate the map.
 template <typename T>
 class BatchNormTrainBase : public Generator<T> {
   public:
@@ -187,101 +208,110 @@ class BatchNormTrainBase : public Generator<T> {
     GeneratorInput<Buffer<float>> bias{"bias", 1};
     GeneratorInput<float> eps{"eps"};
     GeneratorInput<int> activation{"activation", kNoActivation, kNoActivation, kRelu6};
+    GeneratorInput<Buffer<float>> mean{"mean", 1};
+    GeneratorInput<Buffer<float>> variance{"variance", 1};  // biased (divided by the count)
 };
 
-class BatchNormTrainForward : public BatchNormTrainBase<BatchNormTrainForward> {
-  public:
-    Output<Buffer<float>> output{"output", 4};
-    Output<Buffer<float>> batch_mean{"batch_mean", 1};
-    Output<Buffer<float>> batch_variance{"batch_variance", 1};  // biased
-
-    void generate() {
-        BatchNormTrainAlgorithm bn(input, input, weight, bias, input.dim(1).extent(), input.dim(2).extent(),
-                                   input.dim(3).extent(), eps, activation);
-        output(bn.c, bn.x, bn.y, bn.n) = bn.output(bn.c, bn.x, bn.y, bn.n);
-        batch_mean(bn.c) = bn.mean(bn.c);
-        batch_variance(bn.c) = bn.variance(bn.c);
-
-        /* THE SCHEDULE */
-        constrain_map(input);
-        constrain_map(output);
-        // Statistics once per channel (two passes over the map), then the normalization in parallel rows.
-        schedule_per_channel_then_map(get_target(), output, bn.per_channel(), input.dim(0).extent());
-    }
-};
-
-// The forward's normalization alone, given the batch statistics the forward returned: the very same output
-// (the same per-channel values, the same expression), without the two passes over the map that find the
-// statistics. Training recomputes batch norms' outputs with it in the backward pass (runtime/saved_map.h).
+// The forward pass, given the batch statistics.
 class BatchNormTrainNormalize : public BatchNormTrainBase<BatchNormTrainNormalize> {
   public:
-    Input<Buffer<float>> batch_mean{"batch_mean", 1};
-    Input<Buffer<float>> batch_variance{"batch_variance", 1};  // biased, as the forward returns it
     Output<Buffer<float>> output{"output", 4};
 
     void generate() {
-        Var c("c"), x("x"), y("y"), n("n");
-        Func negated_mean("negated_mean"), std_dev("std_dev");
-        negated_mean(c) = -batch_mean(c);
-        std_dev(c) = sqrt(batch_variance(c) + eps);
-        output(c, x, y, n) = BatchNormTrainAlgorithm::normalized(input(c, x, y, n), negated_mean(c), std_dev(c),
-                                                                 weight(c), bias(c), activation);
+        Normalization bn(input, mean, variance, weight, bias, eps, activation);
+        output(bn.c, bn.x, bn.y, bn.n) = bn.output(bn.c, bn.x, bn.y, bn.n);
 
         /* THE SCHEDULE */
-        // As the forward's normalization.
         constrain_map(input);
         constrain_map(output);
-        schedule_per_channel_then_map(get_target(), output, {negated_mean, std_dev}, input.dim(0).extent());
+        schedule_per_channel_then_map(get_target(), output, {bn.negated_mean, bn.std_dev}, input.dim(0).extent());
     }
 };
 
-// Gradients with respect to the input, weight and bias, given the gradient of the output.
-class BatchNormTrainBackward : public BatchNormTrainBase<BatchNormTrainBackward> {
+// The backward pass takes two stages, because the chain through the batch statistics crosses ranks when they
+// are synchronized: first the per-channel adjoints, sums over this process's map; then, once the statistics'
+// adjoints are summed over the ranks (PyTorch's SyncBatchNorm does the same), the input's adjoint.
+template <typename T>
+class BatchNormTrainBackwardBase : public BatchNormTrainBase<T> {
   public:
-    Input<Buffer<float>> grad_output{"grad_output", 4};
-    Output<Buffer<float>> grad_input{"grad_input", 4};
+    GeneratorInput<Buffer<float>> grad_output{"grad_output", 4};
+
+  protected:
+    // Autodiff of the normalization: adjoints of Funcs, not of input buffers, so each input is wrapped in one.
+    Derivative differentiate() {
+        input_f(c, x, y, n) = this->input(c, x, y, n);
+        weight_f(c) = this->weight(c);
+        bias_f(c) = this->bias(c);
+        bn.emplace(input_f, this->mean, this->variance, weight_f, bias_f, this->eps, this->activation);
+        return propagate_adjoints(bn->output, grad_output, adjoint_region(grad_output));
+    }
+    Var c{"c"}, x{"x"}, y{"y"}, n{"n"};
+    Func input_f{"input_f"}, weight_f{"weight_f"}, bias_f{"bias_f"};
+    std::optional<Normalization> bn;
+};
+
+class BatchNormTrainBackwardSums : public BatchNormTrainBackwardBase<BatchNormTrainBackwardSums> {
+  public:
+    Output<Buffer<float>> grad_negated_mean{"grad_negated_mean", 1};
+    Output<Buffer<float>> grad_std_dev{"grad_std_dev", 1};
     Output<Buffer<float>> grad_weight{"grad_weight", 1};
     Output<Buffer<float>> grad_bias{"grad_bias", 1};
 
     void generate() {
-        Var c("c"), x("x"), y("y"), n("n");
-        // Autodiff gives adjoints of Funcs, not of input buffers: each input is wrapped in one.
-        Func input_f("input_f"), weight_f("weight_f"), bias_f("bias_f");
-        input_f(c, x, y, n) = input(c, x, y, n);
-        weight_f(c) = weight(c);
-        bias_f(c) = bias(c);
-        Func input_values("input_values");
-        input_values(c, x, y, n) = input(c, x, y, n);
-        BatchNormTrainAlgorithm bn(input_f, input_values, weight_f, bias_f, input.dim(1).extent(), input.dim(2).extent(),
-                                   input.dim(3).extent(), eps, activation);
-        const Region region = adjoint_region(grad_output);
-        Derivative d = propagate_adjoints(bn.output, grad_output, region);
-        grad_input(c, x, y, n) = pointwise(d(input_f))(c, x, y, n);
+        Derivative d = differentiate();
+        grad_negated_mean(c) = d(bn->negated_mean)(c);
+        grad_std_dev(c) = d(bn->std_dev)(c);
         grad_weight(c) = d(weight_f)(c);
         grad_bias(c) = d(bias_f)(c);
 
         /* THE SCHEDULE */
         constrain_map(input);
         constrain_map(grad_output);
+        // The four sums read the same elements: one pass over the map, row by row. The statistics they use
+        // (the standard deviation) once per channel, before.
+        const std::vector<Func> sums = {d(bn->std_dev), d(bn->negated_mean), d(weight_f), d(bias_f)};
+        if (!get_target().has_gpu_feature()) one_pass(sums, input.dim(0).extent(), natural_vector_size<float>());
+        std::vector<Func> per_channel = sums;
+        per_channel.insert(per_channel.end(), {bn->negated_mean, bn->std_dev});
+        schedule_per_channel_then_map(get_target(), Func(), per_channel, input.dim(0).extent());
+    }
+};
+
+class BatchNormTrainBackwardInput : public BatchNormTrainBackwardBase<BatchNormTrainBackwardInput> {
+  public:
+    // The statistics' adjoints, BatchNormTrainBackwardSums's sums over the map (all ranks' when synchronized),
+    // and the number of values per channel the statistics are over.
+    Input<Buffer<float>> grad_negated_mean{"grad_negated_mean", 1};
+    Input<Buffer<float>> grad_std_dev{"grad_std_dev", 1};
+    Input<int> count{"count", 2};
+    Output<Buffer<float>> grad_input{"grad_input", 4};
+
+    void generate() {
+        Derivative d = differentiate();
+        // The adjoint through the element's own normalization (autodiff), plus the chain through the statistics,
+        // whose adjoints are the sums given: mean = sum(x) / count, std_dev = sqrt(sum((x - mean)^2) / count +
+        // eps). The variance's derivative holds its mean fixed: the term that drops out, d(variance) * -2/count *
+        // sum(x - mean), is zero (PyTorch's closed form leaves it out too).
+        const Expr deviation = input(c, x, y, n) + bn->negated_mean(c);
+        const Expr through_statistics =
+            (grad_std_dev(c) * deviation / bn->std_dev(c) - grad_negated_mean(c)) / cast<float>(count);
+        grad_input(c, x, y, n) = pointwise(d(input_f))(c, x, y, n) + through_statistics;
+
+        /* THE SCHEDULE */
+        constrain_map(input);
+        constrain_map(grad_output);
         constrain_map(grad_input);
-        // The statistics, the per-channel adjoints (sums over the map) and the values derived from them once
-        // each, at the root; then the input's adjoint, one pointwise pass in parallel rows.
-        std::vector<Func> per_channel = bn.per_channel();
-        for (Func f : bn.per_channel()) per_channel.push_back(d(f));
-        per_channel.push_back(d(weight_f));
-        per_channel.push_back(d(bias_f));
-        if (!get_target().has_gpu_feature()) {
-            const int vector = natural_vector_size<float>();
-            one_pass({bn.mean_sum, bn.fixed_mean_sum}, input.dim(0).extent(), vector);
-            one_pass({d(bn.std_dev), d(bn.negated_mean), d(weight_f), d(bias_f)}, input.dim(0).extent(), vector);
-        }
-        schedule_per_channel_then_map(get_target(), grad_input, per_channel, input.dim(0).extent());
+        // One pointwise pass in parallel rows, the per-channel values once each before.
+        schedule_per_channel_then_map(get_target(), grad_input, {bn->negated_mean, bn->std_dev},
+                                      input.dim(0).extent());
     }
 };
 
 }  // namespace
 }  // namespace antialiased
 
-HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainForward, batch_norm_train_forward)
-HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainBackward, batch_norm_train_backward)
+HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainSum, batch_norm_train_sum)
+HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainSquaredDeviations, batch_norm_train_squared_deviations)
 HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainNormalize, batch_norm_train_normalize)
+HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainBackwardSums, batch_norm_train_backward_sums)
+HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainBackwardInput, batch_norm_train_backward_input)

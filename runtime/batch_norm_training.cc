@@ -2,62 +2,88 @@
 
 #include <HalideBuffer.h>
 
-#include "generators/batch_norm_train_backward_cpu.h"
-#include "generators/batch_norm_train_backward_cuda.h"
-#include "generators/batch_norm_train_forward_cpu.h"
-#include "generators/batch_norm_train_forward_cuda.h"
+#include <climits>
+
+#include "generators/batch_norm_train_backward_input_cpu.h"
+#include "generators/batch_norm_train_backward_input_cuda.h"
+#include "generators/batch_norm_train_backward_sums_cpu.h"
+#include "generators/batch_norm_train_backward_sums_cuda.h"
 #include "generators/batch_norm_train_normalize_cpu.h"
 #include "generators/batch_norm_train_normalize_cuda.h"
+#include "generators/batch_norm_train_squared_deviations_cpu.h"
+#include "generators/batch_norm_train_squared_deviations_cuda.h"
+#include "generators/batch_norm_train_sum_cpu.h"
+#include "generators/batch_norm_train_sum_cuda.h"
 #include "runtime/error.h"
 
 namespace antialiased {
 namespace {
 
-void check_parameters(const Tensor &input, const std::vector<float> &weight, const std::vector<float> &bias) {
-    const int c = input.shape().c;
-    if (weight.size() != size_t(c) || bias.size() != size_t(c)) {
-        throw Error("BatchNorm2d (training): " + std::to_string(weight.size()) + " weights and " +
-                    std::to_string(bias.size()) + " biases for an input of " + std::to_string(c) + " channels");
-    }
-    if (input.shape().n * input.shape().h * input.shape().w < 2) {
-        throw Error("BatchNorm2d (training): needs more than one value per channel, got input " + input.shape().str());
+void check_parameters(const Tensor &input, const std::vector<float> &weight, const std::vector<float> &bias,
+                      const BatchStatistics &statistics) {
+    const size_t c = size_t(input.shape().c);
+    if (weight.size() != c || bias.size() != c || statistics.mean.size() != c || statistics.variance.size() != c) {
+        throw Error("BatchNorm2d (training): " + std::to_string(weight.size()) + " weights, " +
+                    std::to_string(bias.size()) + " biases, " + std::to_string(statistics.mean.size()) + " means and " +
+                    std::to_string(statistics.variance.size()) + " variances for an input of " + std::to_string(c) +
+                    " channels");
     }
 }
 
-Halide::Runtime::Buffer<float> view(const std::vector<float> &values) {
-    Halide::Runtime::Buffer<float> buffer(const_cast<float *>(values.data()), int(values.size()));
+template <typename T>
+Halide::Runtime::Buffer<T> view(const std::vector<T> &values) {
+    Halide::Runtime::Buffer<T> buffer(const_cast<T *>(values.data()), int(values.size()));
     buffer.set_host_dirty();  // for a GPU run: the host copy is the current one
     return buffer;
 }
 
+// Per channel, `values` summed over the ranks of `synchronized` (if any), each divided by `count`, in float.
+std::vector<float> averaged(std::vector<double> values, int64_t count, const Communicator *synchronized) {
+    if (synchronized) synchronized->sum(values.data(), values.size());
+    std::vector<float> result(values.size());
+    const double inverse = 1.0 / double(count);
+    for (size_t c = 0; c < values.size(); c++) result[c] = float(values[c] * inverse);
+    return result;
+}
+
 }  // namespace
 
-BatchNormTrainOutput batch_norm_train(const Tensor &input, const std::vector<float> &weight,
-                                      const std::vector<float> &bias, Activation activation, float eps,
-                                      const Device &device) {
-    check_parameters(input, weight, bias);
-    const int c = input.shape().c;
-    BatchNormTrainOutput out{Tensor::uninitialized(input.shape()), std::vector<float>(c), std::vector<float>(c)};
-    Halide::Runtime::Buffer<float> w = view(weight), b = view(bias), mean(out.mean.data(), c), var(out.variance.data(), c);
-    auto pipeline = device.is_cuda() ? batch_norm_train_forward_cuda : batch_norm_train_forward_cpu;
-    check_halide(pipeline(input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), out.output.raw(),
-                          mean.raw_buffer(), var.raw_buffer()),
-                 "BatchNorm2d (training) forward on " + device.name());
-    mean.copy_to_host();
-    var.copy_to_host();
-    return out;
+BatchStatistics batch_statistics(const Tensor &input, const Device &device, const Communicator *synchronized) {
+    const Shape &s = input.shape();
+    BatchStatistics statistics;
+    statistics.count = int64_t(s.n) * s.h * s.w;
+    if (synchronized) synchronized->sum(&statistics.count, 1);
+    if (statistics.count < 2) {
+        throw Error("BatchNorm2d (training): needs more than one value per channel, got input " + s.str() +
+                    (synchronized ? " on each rank" : ""));
+    }
+    // The mean first, then the deviations from it (summed in double, as PyTorch's CPU kernels do): one
+    // process's arithmetic, whatever the number of ranks, up to the order of the sums.
+    const std::string where = " on " + device.name();
+    std::vector<double> sums(s.c);
+    Halide::Runtime::Buffer<double> sum_buffer(sums.data(), s.c);
+    check_halide((device.is_cuda() ? batch_norm_train_sum_cuda : batch_norm_train_sum_cpu)(input.raw(),
+                                                                                          sum_buffer.raw_buffer()),
+                 "BatchNorm2d (training) mean" + where);
+    sum_buffer.copy_to_host();
+    statistics.mean = averaged(sums, statistics.count, synchronized);
+
+    Halide::Runtime::Buffer<float> mean = view(statistics.mean);
+    check_halide((device.is_cuda() ? batch_norm_train_squared_deviations_cuda : batch_norm_train_squared_deviations_cpu)(
+                     input.raw(), mean.raw_buffer(), sum_buffer.raw_buffer()),
+                 "BatchNorm2d (training) variance" + where);
+    sum_buffer.copy_to_host();
+    statistics.variance = averaged(sums, statistics.count, synchronized);
+    return statistics;
 }
 
 Tensor batch_norm_train_normalize(const Tensor &input, const std::vector<float> &weight, const std::vector<float> &bias,
-                                  const std::vector<float> &mean, const std::vector<float> &variance,
-                                  Activation activation, float eps, const Device &device) {
-    check_parameters(input, weight, bias);
-    if (mean.size() != weight.size() || variance.size() != weight.size()) {
-        throw Error("BatchNorm2d (training): " + std::to_string(mean.size()) + " means and " +
-                    std::to_string(variance.size()) + " variances for " + std::to_string(weight.size()) + " channels");
-    }
+                                  const BatchStatistics &statistics, Activation activation, float eps,
+                                  const Device &device) {
+    check_parameters(input, weight, bias, statistics);
     Tensor output = Tensor::uninitialized(input.shape());
-    Halide::Runtime::Buffer<float> w = view(weight), b = view(bias), m = view(mean), v = view(variance);
+    Halide::Runtime::Buffer<float> w = view(weight), b = view(bias), m = view(statistics.mean),
+                                   v = view(statistics.variance);
     auto pipeline = device.is_cuda() ? batch_norm_train_normalize_cuda : batch_norm_train_normalize_cpu;
     check_halide(pipeline(input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), m.raw_buffer(),
                           v.raw_buffer(), output.raw()),
@@ -65,29 +91,57 @@ Tensor batch_norm_train_normalize(const Tensor &input, const std::vector<float> 
     return output;
 }
 
+BatchNormTrainOutput batch_norm_train(const Tensor &input, const std::vector<float> &weight,
+                                      const std::vector<float> &bias, Activation activation, float eps,
+                                      const Device &device, const Communicator *synchronized) {
+    BatchNormTrainOutput out;
+    out.statistics = batch_statistics(input, device, synchronized);
+    out.output = batch_norm_train_normalize(input, weight, bias, out.statistics, activation, eps, device);
+    return out;
+}
+
 BatchNormGradients batch_norm_train_backward(const Tensor &input, const std::vector<float> &weight,
-                                             const std::vector<float> &bias, const Tensor &grad_output,
-                                             Activation activation, float eps, const Device &device) {
-    check_parameters(input, weight, bias);
+                                             const std::vector<float> &bias, const BatchStatistics &statistics,
+                                             const Tensor &grad_output, Activation activation, float eps,
+                                             const Device &device, const Communicator *synchronized) {
+    check_parameters(input, weight, bias, statistics);
     if (grad_output.shape() != input.shape()) {
         throw Error("BatchNorm2d (training) backward: grad_output " + grad_output.shape().str() + " for input " +
                     input.shape().str());
     }
+    if (statistics.count < 2 || statistics.count > INT_MAX) {
+        throw Error("BatchNorm2d (training) backward: statistics over " + std::to_string(statistics.count) +
+                    " values per channel");
+    }
     const int c = input.shape().c;
-    BatchNormGradients g{Tensor::uninitialized(input.shape()), std::vector<float>(c), std::vector<float>(c)};
-    Halide::Runtime::Buffer<float> w = view(weight), b = view(bias), gw(g.grad_weight.data(), c), gb(g.grad_bias.data(), c);
-    auto pipeline = device.is_cuda() ? batch_norm_train_backward_cuda : batch_norm_train_backward_cpu;
-    check_halide(pipeline(input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), grad_output.raw(),
-                          g.grad_input.raw(), gw.raw_buffer(), gb.raw_buffer()),
-                 "BatchNorm2d (training) backward on " + device.name());
-    gw.copy_to_host();
-    gb.copy_to_host();
+    const std::string where = " on " + device.name();
+    BatchNormGradients g{Tensor(), std::vector<float>(c), std::vector<float>(c)};
+    std::vector<float> grad_negated_mean(c), grad_std_dev(c);
+    Halide::Runtime::Buffer<float> w = view(weight), b = view(bias), m = view(statistics.mean),
+                                   v = view(statistics.variance), gm(grad_negated_mean.data(), c),
+                                   gs(grad_std_dev.data(), c), gw(g.grad_weight.data(), c), gb(g.grad_bias.data(), c);
+    check_halide((device.is_cuda() ? batch_norm_train_backward_sums_cuda : batch_norm_train_backward_sums_cpu)(
+                     input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), m.raw_buffer(), v.raw_buffer(),
+                     grad_output.raw(), gm.raw_buffer(), gs.raw_buffer(), gw.raw_buffer(), gb.raw_buffer()),
+                 "BatchNorm2d (training) backward" + where);
+    for (auto *buffer : {&gm, &gs, &gw, &gb}) buffer->copy_to_host();
+    if (synchronized) {
+        synchronized->sum(grad_negated_mean.data(), c);
+        synchronized->sum(grad_std_dev.data(), c);
+        gm.set_host_dirty();
+        gs.set_host_dirty();
+    }
+    g.grad_input = Tensor::uninitialized(input.shape());
+    check_halide((device.is_cuda() ? batch_norm_train_backward_input_cuda : batch_norm_train_backward_input_cpu)(
+                     input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), m.raw_buffer(), v.raw_buffer(),
+                     grad_output.raw(), gm.raw_buffer(), gs.raw_buffer(), int(statistics.count), g.grad_input.raw()),
+                 "BatchNorm2d (training) backward" + where);
     return g;
 }
 
-void update_running_stats(const BatchNormTrainOutput &batch, int64_t count, float momentum, std::vector<float> *mean,
+void update_running_stats(const BatchStatistics &batch, float momentum, std::vector<float> *mean,
                           std::vector<float> *variance, int64_t *batches_tracked) {
-    const float unbias = float(count) / float(count - 1);
+    const float unbias = float(batch.count) / float(batch.count - 1);
     for (size_t c = 0; c < batch.mean.size(); c++) {
         (*mean)[c] = (1 - momentum) * (*mean)[c] + momentum * batch.mean[c];
         (*variance)[c] = (1 - momentum) * (*variance)[c] + momentum * batch.variance[c] * unbias;

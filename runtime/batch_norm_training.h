@@ -1,44 +1,60 @@
 // Batch norm in training mode, as torch.nn.BatchNorm2d.train() computes it: normalization by the batch's
 // statistics (followed by the network's activation, fused), their gradients (Halide autodiff), and the running
-// statistics' update.
+// statistics' update. With a communicator (--sync-bn, as torch.nn.SyncBatchNorm), the statistics are those of
+// every rank's batch together, and the backward pass sums the statistics' adjoints over the ranks: R ranks
+// with a share each compute what one process computes on the whole batch.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "runtime/activation.h"
+#include "runtime/communicator.h"
 #include "runtime/device.h"
 #include "runtime/tensor.h"
 
 namespace antialiased {
 
+// A batch's statistics, per channel: the mean and the biased variance (divided by `count`) over `count` values
+// per channel (N*H*W, summed over the ranks when synchronized).
+struct BatchStatistics {
+    std::vector<float> mean, variance;
+    int64_t count = 0;
+};
+
 struct BatchNormTrainOutput {
     Tensor output;
-    std::vector<float> mean, variance;  // of the batch, per channel; the variance biased (divided by N*H*W)
+    BatchStatistics statistics;
 };
 
 struct BatchNormGradients {
     Tensor grad_input;
+    // This process's terms; under data parallelism the trainer averages them over the ranks with the others.
     std::vector<float> grad_weight, grad_bias;
 };
 
+// `synchronized`: the communicator whose ranks' batches the statistics are over; nullptr for this process's.
+BatchStatistics batch_statistics(const Tensor &input, const Device &device = Device::cpu(),
+                                 const Communicator *synchronized = nullptr);
+// The normalization by given statistics, then the activation.
+Tensor batch_norm_train_normalize(const Tensor &input, const std::vector<float> &weight, const std::vector<float> &bias,
+                                  const BatchStatistics &statistics, Activation activation = Activation::kNone,
+                                  float eps = 1e-5f, const Device &device = Device::cpu());
+// batch_statistics, then batch_norm_train_normalize.
 BatchNormTrainOutput batch_norm_train(const Tensor &input, const std::vector<float> &weight,
                                       const std::vector<float> &bias, Activation activation = Activation::kNone,
-                                      float eps = 1e-5f, const Device &device = Device::cpu());
-// batch_norm_train's output again, bit for bit, from its input and the statistics it returned (one pass over
-// the map instead of three).
-Tensor batch_norm_train_normalize(const Tensor &input, const std::vector<float> &weight, const std::vector<float> &bias,
-                                  const std::vector<float> &mean, const std::vector<float> &variance,
-                                  Activation activation = Activation::kNone, float eps = 1e-5f,
-                                  const Device &device = Device::cpu());
+                                      float eps = 1e-5f, const Device &device = Device::cpu(),
+                                      const Communicator *synchronized = nullptr);
+// Given the statistics the forward pass used (and the same communicator).
 BatchNormGradients batch_norm_train_backward(const Tensor &input, const std::vector<float> &weight,
-                                             const std::vector<float> &bias, const Tensor &grad_output,
-                                             Activation activation = Activation::kNone, float eps = 1e-5f,
-                                             const Device &device = Device::cpu());
+                                             const std::vector<float> &bias, const BatchStatistics &statistics,
+                                             const Tensor &grad_output, Activation activation = Activation::kNone,
+                                             float eps = 1e-5f, const Device &device = Device::cpu(),
+                                             const Communicator *synchronized = nullptr);
 
-// PyTorch's running statistics after a batch of `count` values per channel: running = (1 - momentum) *
-// running + momentum * batch, with the variance unbiased (count / (count - 1)); and num_batches_tracked += 1.
-void update_running_stats(const BatchNormTrainOutput &batch, int64_t count, float momentum, std::vector<float> *mean,
+// PyTorch's running statistics after a batch: running = (1 - momentum) * running + momentum * batch, with the
+// variance unbiased (count / (count - 1)); and num_batches_tracked += 1.
+void update_running_stats(const BatchStatistics &batch, float momentum, std::vector<float> *mean,
                           std::vector<float> *variance, int64_t *batches_tracked);
 
 }  // namespace antialiased

@@ -367,17 +367,18 @@ Tensor BatchNorm2d::forward(const Tensor &input, const Device &device) const {
 Tensor BatchNorm2d::forward_train(const Tensor &input, TrainContext &context) {
     check_trainable(absorbed_by_ != nullptr, "BatchNorm2d");
     check_channels("BatchNorm2d", input, channels_);
-    BatchNormTrainOutput out = batch_norm_train(input, weight_, bias_, activation_, 1e-5f, context.device);
-    const Shape &s = input.shape();
-    update_running_stats(out, int64_t(s.n) * s.h * s.w, context.batch_norm_momentum, &mean_, &var_, &batches_tracked_);
+    const Communicator *synchronized = context.sync_batch_norm ? context.communicator : nullptr;
+    BatchNormTrainOutput out = batch_norm_train(input, weight_, bias_, activation_, 1e-5f, context.device, synchronized);
+    update_running_stats(out.statistics, context.batch_norm_momentum, &mean_, &var_, &batches_tracked_);
     saved_input_ = input;
+    saved_statistics_ = out.statistics;
     if (context.recompute_maps) {
         // The same normalization of the same values by the same statistics: the very same output. (weight_
         // and bias_ change only after the backward pass.)
         const Device device = context.device;
-        context.offer = {out.output, [this, input, device, mean = out.mean, variance = out.variance] {
-                             return batch_norm_train_normalize(input, weight_, bias_, mean, variance, activation_,
-                                                               1e-5f, device);
+        context.offer = {out.output, [this, input, device, statistics = out.statistics] {
+                             return batch_norm_train_normalize(input, weight_, bias_, statistics, activation_, 1e-5f,
+                                                               device);
                          }};
     }
     return out.output;
@@ -387,7 +388,10 @@ Tensor BatchNorm2d::backward(const Tensor &grad_output, TrainContext &context, b
     (void)input_grad;  // the weight's gradient needs the input's anyway
     const Tensor input = std::move(saved_input_);
     saved_input_ = Tensor();
-    BatchNormGradients g = batch_norm_train_backward(input, weight_, bias_, grad_output, activation_, 1e-5f, context.device);
+    const BatchStatistics statistics = std::move(saved_statistics_);
+    const Communicator *synchronized = context.sync_batch_norm ? context.communicator : nullptr;
+    BatchNormGradients g = batch_norm_train_backward(input, weight_, bias_, statistics, grad_output, activation_, 1e-5f,
+                                                     context.device, synchronized);
     weight_grad_ = std::move(g.grad_weight);
     bias_grad_ = std::move(g.grad_bias);
     return g.grad_input;

@@ -6,6 +6,7 @@
 #include <HalideBuffer.h>
 
 #include "runtime/activation.h"
+#include "runtime/batch_norm_training.h"
 #include "runtime/blurpool.h"
 #include "runtime/module.h"
 
@@ -99,9 +100,10 @@ class BatchNorm2d : public Module {
     std::vector<float> weight_, bias_, mean_, var_;
     int64_t batches_tracked_ = 0;
     mutable Halide::Runtime::Buffer<float> scale_, shift_;
-    // Training: the statistics and the activation are recomputed from it, in the backward and for the layer
-    // after this one, which takes the output's recipe instead of keeping the output (saved_map.h).
+    // Training: the forward pass's input and batch statistics, for the backward pass and for the layer after
+    // this one, which takes the output's recipe instead of keeping the output (saved_map.h).
     Tensor saved_input_;
+    BatchStatistics saved_statistics_;
     std::vector<float> weight_grad_, bias_grad_;
 };
 

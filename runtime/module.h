@@ -43,6 +43,9 @@ struct TrainContext {
     bool recompute_maps = true;
     RecomputeOffer offer;
     const Communicator *communicator = &Communicator::world();
+    // Batch norms normalize by the statistics of every rank's share together (torch.nn.SyncBatchNorm), not
+    // each rank's own (DistributedDataParallel's default).
+    bool sync_batch_norm = false;
 };
 
 class Module {

@@ -10,6 +10,9 @@ DEFINE_int32(gpu, -1, "GPU index (CUDA); -1 runs on the CPU");
 DEFINE_bool(recompute_maps, true,
             "training: recompute batch norms' outputs in the backward pass instead of keeping them "
             "(--no-recompute-maps: 3-5% faster, ~10% more memory)");
+DEFINE_bool(sync_bn, false,
+            "training under mpirun: batch norms normalize by the statistics of every rank's share together "
+            "(torch.nn.SyncBatchNorm) instead of each rank's own (DistributedDataParallel's default)");
 
 namespace antialiased {
 
@@ -23,5 +26,13 @@ ModelFlags model_flags() {
 }
 
 Device device_flag() { return FLAGS_gpu < 0 ? Device::cpu() : Device::cuda(FLAGS_gpu); }
+
+TrainContext training_context() {
+    TrainContext context;
+    context.device = device_flag();
+    context.recompute_maps = FLAGS_recompute_maps;
+    context.sync_batch_norm = FLAGS_sync_bn;
+    return context;
+}
 
 }  // namespace antialiased

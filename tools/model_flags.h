@@ -1,5 +1,6 @@
 // The flags that name a network, shared by the tools, spelled like the reference's main.py: -a/--arch,
-// -f/--filter_size, plus --classes, --weights and --gpu; and --recompute-maps for the tools that train.
+// -f/--filter_size, plus --classes, --weights and --gpu; and --recompute-maps and --sync-bn for the tools that
+// train.
 #pragma once
 
 #include <gflags/gflags.h>
@@ -13,6 +14,7 @@ DECLARE_string(weights);
 DECLARE_int32(classes);
 DECLARE_int32(gpu);
 DECLARE_bool(recompute_maps);
+DECLARE_bool(sync_bn);
 
 namespace antialiased {
 
@@ -25,5 +27,7 @@ struct ModelFlags {
 ModelFlags model_flags();
 // --gpu's device (Device::cpu() for -1).
 Device device_flag();
+// Training's settings from --gpu, --recompute-maps and --sync-bn.
+TrainContext training_context();
 
 }  // namespace antialiased

@@ -10,7 +10,8 @@
 // Under mpirun (mpirun -np R train_step ...) the R ranks train data-parallel: rank r takes the r-th R-th of the
 // batch, gradients are averaged over the ranks, and rank 0 prints the losses (averaged over the ranks) and
 // writes the files. For a network without batch norms this is the one-process step on the whole batch, up to
-// float rounding; with batch norms, each rank normalizes with its own share's statistics (PyTorch's DDP).
+// float rounding; with batch norms, each rank normalizes with its own share's statistics (PyTorch's DDP), or
+// with --sync-bn with the whole batch's, which is again the one-process step.
 #include <gflags/gflags.h>
 
 #include <sys/resource.h>
@@ -53,9 +54,7 @@ void run() {
         throw Error(FLAGS_labels + ": expected " + std::to_string(images.shape().n) + " labels (N,) for " + FLAGS_input);
     }
 
-    TrainContext context;
-    context.device = device_flag();
-    context.recompute_maps = FLAGS_recompute_maps;
+    TrainContext context = training_context();
     context.dropout = FLAGS_dropout;
     context.seeds.seed(FLAGS_seed);
     const Communicator &ranks = *context.communicator;

@@ -162,8 +162,9 @@ int per_rank_batch(const Communicator &ranks) {
                     std::to_string(ranks.size()) + " ranks");
     }
     if (ranks.rank() != 0 && !std::freopen("/dev/null", "w", stdout)) throw Error("cannot silence rank output");
-    std::printf("=> data-parallel on %d ranks (mpirun): batches of %d, %d per rank\n", ranks.size(),
-                FLAGS_batch_size, FLAGS_batch_size / ranks.size());
+    std::printf("=> data-parallel on %d ranks (mpirun): batches of %d, %d per rank, batch norms %s\n", ranks.size(),
+                FLAGS_batch_size, FLAGS_batch_size / ranks.size(),
+                FLAGS_sync_bn ? "synchronized (--sync-bn)" : "per rank");
     return FLAGS_batch_size / ranks.size();
 }
 
@@ -219,10 +220,7 @@ void run() {
     const std::vector<size_t> train_samples = sample_subset(train->size(), size_t(FLAGS_train_subset));
     std::printf("=> training on %zu images of %s, validating on %zu of %s, seed %lld\n", train_samples.size(),
                 train->name().c_str(), val_samples.size(), val->name().c_str(), (long long)FLAGS_seed);
-    TrainContext context;
-    context.device = device;
-    context.recompute_maps = FLAGS_recompute_maps;
-    Trainer trainer(*model, sgd, context);
+    Trainer trainer(*model, sgd, training_context());
     trainer.momentum() = state.momentum;
     const EvaluationSettings eval{batch_size, FLAGS_workers, FLAGS_print_freq, device};
     for (int epoch = int(state.epoch); epoch < FLAGS_epochs; epoch++) {
