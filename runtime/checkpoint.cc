@@ -85,10 +85,11 @@ std::vector<float> Array::to_float() const {
     return out;
 }
 
-Checkpoint Checkpoint::read(const std::string &path) {
+Checkpoint Checkpoint::read(const std::string &path) { return parse(read_file(path), path); }
+
+Checkpoint Checkpoint::parse(const std::string &bytes, const std::string &path) {
     Checkpoint checkpoint;
     checkpoint.path_ = path;
-    const std::string bytes = read_file(path);
     if (bytes.compare(0, 4, "PK\x03\x04") == 0) {
         const ZipReader zip(bytes, path);
         // Entries are "<archive>/data.pkl", "<archive>/data/<key>", "<archive>/version".
@@ -161,16 +162,26 @@ Array Checkpoint::array(const TensorRef &t) const {
     Array array;
     array.dtype = t.storage.dtype;
     array.shape = t.shape;
-    // The highest element the view touches must lie inside the storage.
-    int64_t last = t.offset;
+    // The highest element the view touches must lie inside the storage, and the view may not have more
+    // elements than the storage (a state_dict's tensors never do; a hostile shape could claim terabytes of
+    // copies of one element). Every product is checked for overflow.
+    const auto outside = [&] {
+        return Error(path_ + ": tensor of shape " + array.shape_str() + " (offset " + std::to_string(t.offset) +
+                     ") reaches past its storage " + t.storage.key + " of " + std::to_string(elements) + " elements");
+    };
+    if (t.offset < 0) throw outside();
+    int64_t last = t.offset, count = 1;
     for (size_t d = 0; d < t.shape.size(); d++) {
         if (t.shape[d] < 0 || t.stride[d] < 0) throw Error(path_ + ": tensor with a negative size or stride");
-        if (t.shape[d] == 0) last = -1;
-        if (last >= 0) last += (t.shape[d] - 1) * t.stride[d];
+        int64_t reach;
+        if (__builtin_mul_overflow(t.shape[d], count, &count) || count > elements ||
+            (t.shape[d] > 0 && (__builtin_mul_overflow(t.shape[d] - 1, t.stride[d], &reach) ||
+                                __builtin_add_overflow(last, reach, &last)))) {
+            if (count == 0) continue;  // an empty tensor reaches nothing
+            throw outside();
+        }
     }
-    if (t.offset < 0 || last >= elements) {
-        throw Error(path_ + ": tensor of shape " + array.shape_str() + " reaches past its storage " + t.storage.key);
-    }
+    if (count > 0 && last >= elements) throw outside();
     const int64_t n = array.numel();
     array.bytes.resize(size_t(n) * element);
     std::vector<int64_t> index(t.shape.size(), 0);

@@ -28,6 +28,8 @@ class Checkpoint {
   public:
     // Reads either format; Error naming `path` for anything malformed.
     static Checkpoint read(const std::string &path);
+    // The same from a file's bytes, errors naming `source`.
+    static Checkpoint parse(const std::string &bytes, const std::string &source);
 
     const Value &root() const { return *root_; }
     // The values of a tensor in this file (its strides applied), checked against its storage.

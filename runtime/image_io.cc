@@ -28,6 +28,11 @@ Image read_png(const std::string &path, const std::string &bytes, ColorMode mode
     if (!png_image_begin_read_from_memory(&png, bytes.data(), bytes.size())) {
         throw Error(path + ": corrupt PNG (" + png.message + ")");
     }
+    if (int64_t(png.width) * png.height > kMaxImagePixels) {
+        png_image_free(&png);
+        throw Error(path + ": " + std::to_string(png.width) + "x" + std::to_string(png.height) +
+                    " PNG has more than " + std::to_string(kMaxImagePixels) + " pixels");
+    }
     if (mode == ColorMode::kRgb) {
         png.format = PNG_FORMAT_RGB;  // alpha is composed onto black
     } else {
@@ -71,6 +76,11 @@ Image read_jpeg(const std::string &path, const std::string &bytes, ColorMode mod
     jpeg_create_decompress(&info);
     jpeg_mem_src(&info, reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size());
     jpeg_read_header(&info, TRUE);
+    if (int64_t(info.image_width) * info.image_height > kMaxImagePixels) {
+        const std::string size = std::to_string(info.image_width) + "x" + std::to_string(info.image_height);
+        jpeg_destroy_decompress(&info);
+        throw Error(path + ": " + size + " JPEG has more than " + std::to_string(kMaxImagePixels) + " pixels");
+    }
     const bool cmyk = info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK;
     const bool gray = info.num_components == 1;
     if (cmyk) {
@@ -180,12 +190,13 @@ bool is_image_file(const std::string &path) {
     return is_png(bytes) || is_jpeg(bytes);
 }
 
-Image read_image(const std::string &path, ColorMode mode) {
-    const std::string bytes = read_file(path);
-    if (is_png(bytes)) return read_png(path, bytes, mode);
-    if (is_jpeg(bytes)) return read_jpeg(path, bytes, mode);
-    throw Error(path + ": not a PNG or JPEG file");
+Image decode_image(const std::string &bytes, const std::string &source, ColorMode mode) {
+    if (is_png(bytes)) return read_png(source, bytes, mode);
+    if (is_jpeg(bytes)) return read_jpeg(source, bytes, mode);
+    throw Error(source + ": not a PNG or JPEG file");
 }
+
+Image read_image(const std::string &path, ColorMode mode) { return decode_image(read_file(path), path, mode); }
 
 void write_image(const std::string &path, const Image &image) {
     if (image.channels < 1 || image.channels > 4 || image.width < 1 || image.height < 1 ||

@@ -20,8 +20,14 @@ enum class ColorMode {
     kRgb,   // everything becomes 3-channel RGB (gray expanded, alpha dropped, CMYK converted)
 };
 
+// Larger images are refused before they are decoded (a few hundred bytes of PNG or JPEG can claim gigapixels):
+// twice Pillow's decompression-bomb warning threshold, where Pillow refuses them too; 0.5 GB as RGB.
+constexpr int64_t kMaxImagePixels = 178956970;
+
 bool is_image_file(const std::string &path);  // PNG or JPEG by its first bytes
 Image read_image(const std::string &path, ColorMode mode = ColorMode::kKeep);
+// The same from a file's bytes, errors naming `source`.
+Image decode_image(const std::string &bytes, const std::string &source, ColorMode mode = ColorMode::kKeep);
 // PNG, or JPEG (quality 95) when the name ends in .jpg/.jpeg.
 void write_image(const std::string &path, const Image &image);
 

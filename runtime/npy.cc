@@ -65,8 +65,7 @@ std::vector<int64_t> parse_shape(const std::string &text, const std::string &pat
 }
 
 template <typename T>
-NpyArray<T> read_npy(const std::string &path) {
-    const std::string bytes = read_file(path);
+NpyArray<T> parse_npy(const std::string &bytes, const std::string &path) {
     if (bytes.size() < kMagicSize + 4 || bytes.compare(0, kMagicSize, kMagic, kMagicSize) != 0) {
         throw Error(path + ": not a .npy file (no \\x93NUMPY magic)");
     }
@@ -113,7 +112,7 @@ NpyArray<T> read_npy(const std::string &path) {
                                                                : " (trailing bytes)"));
     }
     array.data.resize(count);
-    std::memcpy(array.data.data(), bytes.data() + data_start, count * sizeof(T));
+    if (count) std::memcpy(array.data.data(), bytes.data() + data_start, count * sizeof(T));  // data() may be null
     return array;
 }
 
@@ -144,8 +143,14 @@ void write_npy_impl(const std::string &path, const std::vector<int64_t> &shape, 
 
 }  // namespace
 
-NpyArray<float> read_npy_float(const std::string &path) { return read_npy<float>(path); }
-NpyArray<int64_t> read_npy_int64(const std::string &path) { return read_npy<int64_t>(path); }
+NpyArray<float> parse_npy_float(const std::string &bytes, const std::string &source) {
+    return parse_npy<float>(bytes, source);
+}
+NpyArray<int64_t> parse_npy_int64(const std::string &bytes, const std::string &source) {
+    return parse_npy<int64_t>(bytes, source);
+}
+NpyArray<float> read_npy_float(const std::string &path) { return parse_npy_float(read_file(path), path); }
+NpyArray<int64_t> read_npy_int64(const std::string &path) { return parse_npy_int64(read_file(path), path); }
 
 void write_npy(const std::string &path, const std::vector<int64_t> &shape, const float *data) {
     write_npy_impl(path, shape, data);

@@ -19,6 +19,9 @@ struct NpyArray {
 
 NpyArray<float> read_npy_float(const std::string &path);
 NpyArray<int64_t> read_npy_int64(const std::string &path);
+// The same from a file's bytes, errors naming `source`.
+NpyArray<float> parse_npy_float(const std::string &bytes, const std::string &source);
+NpyArray<int64_t> parse_npy_int64(const std::string &bytes, const std::string &source);
 void write_npy(const std::string &path, const std::vector<int64_t> &shape, const float *data);
 void write_npy(const std::string &path, const std::vector<int64_t> &shape, const int64_t *data);
 void write_npy(const std::string &path, const std::vector<int64_t> &shape, const double *data);

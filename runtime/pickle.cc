@@ -1,5 +1,6 @@
 #include "runtime/pickle.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -24,6 +25,8 @@ bool allowed_global(const std::string &name) {
            name == "torch._utils._rebuild_tensor" || name == "torch._utils._rebuild_parameter" ||
            kStorageTypes.count(name) > 0;
 }
+
+constexpr int kMaxDepth = 100;  // levels of containers in one pickle
 
 // The pickle machine. Each opcode is checked against the bytes left and the stack; every failure is an Error
 // naming the file, the opcode and its offset.
@@ -90,9 +93,34 @@ class Unpickler {
         if (v->kind != kind) fail(std::string("malformed pickle (") + what + " on a " + v->kind_name() + ")");
         return *v;
     }
+    // `child`, now inside `container`: a pickle of a state_dict nests a few levels, and each container is filled
+    // before it is placed in another; a deeper nesting (whose destruction alone could overflow the stack) or a
+    // container changed once placed (the only way to build a cycle) is refused.
+    void adopt(Value &container, const ValuePtr &child) {
+        if (child.get() == &container) fail("malformed pickle (a container inside itself)");
+        child->contained = true;
+        container.depth = std::max(container.depth, child->depth + 1);
+        if (container.depth > kMaxDepth) fail("pickle nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    }
+    // A new container, its contents adopted.
+    ValuePtr adopting(ValuePtr container) {
+        for (const ValuePtr &item : container->items) adopt(*container, item);
+        for (const auto &[key, value] : container->entries) adopt(*container, key), adopt(*container, value);
+        return container;
+    }
+    // The container at the top of the stack, to be filled.
+    Value &open_container(Value::Kind kind, const char *what) {
+        Value &container = expect(top(), kind, what);
+        if (container.contained) fail(std::string("malformed pickle (") + what + " on a container already placed)");
+        return container;
+    }
     void add_entries(Value &dict, const std::vector<ValuePtr> &items) {
         if (items.size() % 2) fail("malformed pickle (odd SETITEMS)");
-        for (size_t i = 0; i < items.size(); i += 2) dict.entries.emplace_back(items[i], items[i + 1]);
+        for (size_t i = 0; i < items.size(); i += 2) {
+            adopt(dict, items[i]);
+            adopt(dict, items[i + 1]);
+            dict.entries.emplace_back(items[i], items[i + 1]);
+        }
     }
     void push_global(const std::string &module, const std::string &name) {
         const std::string full = module + "." + name;
@@ -131,7 +159,7 @@ class Unpickler {
                     dict->entries.emplace_back(pair->items[0], pair->items[1]);
                 }
             }
-            return dict;
+            return adopting(dict);
         }
         if (name == "torch._utils._rebuild_tensor_v2" || name == "torch._utils._rebuild_tensor") {
             if (a.size() < 4) fail("malformed tensor (too few arguments)");
@@ -234,12 +262,12 @@ class Unpickler {
             case '}': stack_.push_back(Value::dict()); return;        // EMPTY_DICT
             case ']': stack_.push_back(Value::list()); return;        // EMPTY_LIST
             case ')': stack_.push_back(Value::tuple()); return;       // EMPTY_TUPLE
-            case 't': stack_.push_back(Value::tuple(pop_to_mark())); return;  // TUPLE
-            case 'l': stack_.push_back(Value::list(pop_to_mark())); return;   // LIST
+            case 't': stack_.push_back(adopting(Value::tuple(pop_to_mark()))); return;  // TUPLE
+            case 'l': stack_.push_back(adopting(Value::list(pop_to_mark()))); return;   // LIST
             case 0x85: case 0x86: case 0x87: {                                 // TUPLE1, 2, 3
                 std::vector<ValuePtr> items(op - 0x84);
                 for (size_t i = items.size(); i-- > 0;) items[i] = pop();
-                stack_.push_back(Value::tuple(std::move(items)));
+                stack_.push_back(adopting(Value::tuple(std::move(items))));
                 return;
             }
             case 'd': {  // DICT
@@ -250,23 +278,26 @@ class Unpickler {
             }
             case 'a': {  // APPEND
                 ValuePtr v = pop();
-                expect(top(), Value::Kind::kList, "APPEND").items.push_back(v);
+                Value &list = open_container(Value::Kind::kList, "APPEND");
+                adopt(list, v);
+                list.items.push_back(v);
                 return;
             }
             case 'e': {  // APPENDS
                 std::vector<ValuePtr> items = pop_to_mark();
-                Value &list = expect(top(), Value::Kind::kList, "APPENDS");
+                Value &list = open_container(Value::Kind::kList, "APPENDS");
+                for (const ValuePtr &item : items) adopt(list, item);
                 list.items.insert(list.items.end(), items.begin(), items.end());
                 return;
             }
             case 's': {  // SETITEM
                 ValuePtr value = pop(), key = pop();
-                expect(top(), Value::Kind::kDict, "SETITEM").entries.emplace_back(key, value);
+                add_entries(open_container(Value::Kind::kDict, "SETITEM"), {key, value});
                 return;
             }
             case 'u': {  // SETITEMS
                 std::vector<ValuePtr> items = pop_to_mark();
-                add_entries(expect(top(), Value::Kind::kDict, "SETITEMS"), items);
+                add_entries(open_container(Value::Kind::kDict, "SETITEMS"), items);
                 return;
             }
             case 'q': memo_put(le(1)); return;                   // BINPUT

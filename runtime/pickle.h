@@ -47,6 +47,10 @@ struct Value {
     bool ordered = false;                                 // kDict: a collections.OrderedDict
     TensorRef tensor;                                     // kTensor
     StorageRef storage;                                   // kStorage
+    // The unpickler's bookkeeping: how many levels of containers lie below this value, and whether it already
+    // sits inside a container (then it may no longer change: no cycles, which a hostile pickle could build).
+    int depth = 0;
+    bool contained = false;
 
     static ValuePtr none();
     static ValuePtr of(bool value);

@@ -65,6 +65,13 @@ ZipReader::ZipReader(std::string_view bytes, std::string source) : bytes_(bytes)
                        comment_size = read_le(bytes_, at + 32, 2);
         need(at + 46, name_size + extra_size + comment_size);
         std::string name(bytes_.substr(at + 46, name_size));
+        // Entries are only ever looked up by name, never extracted; still, a name that would leave the archive
+        // or one listed twice (which copy is meant?) marks a crafted file.
+        if (name.empty() || name[0] == '/' || name.find('\\') != std::string::npos ||
+            ("/" + name + "/").find("/../") != std::string::npos) {
+            fail("zip entry name '" + name + "' leaves the archive");
+        }
+        if (entries_.count(name)) fail("zip archive lists entry " + name + " twice");
         // zip64 extended information: the 8-byte values whose 4-byte fields read 0xffffffff, in this order.
         const uint64_t extra_end = at + 46 + name_size + extra_size;
         for (uint64_t e = at + 46 + name_size; e + 4 <= extra_end;) {

@@ -113,6 +113,33 @@ TEST_F(CheckpointTest, RefusesHostilePicklesAndRunsNothing) {
     EXPECT_FALSE(pwned.good()) << "a pickle ran a command";
 }
 
+// Crafted structures: each refused with a one-line error naming the file and what is wrong, before any
+// allocation the file's size does not justify (the test's memory stays small; a 2^40-element tensor would not).
+TEST_F(CheckpointTest, RefusesStructuresThatReachOutsideBlowUpOrLoop) {
+    const std::pair<const char *, const char *> cases[] = {
+        {"bad_past_storage.pth", "tensor of shape (3,) (offset 2) reaches past its storage 0 of 4 elements"},
+        {"bad_expanded.pth", "tensor of shape (1099511627776,) (offset 0) reaches past its storage 0 of 4 elements"},
+        {"bad_overflowing.pth", "tensor of shape (4611686018427387904, 4) (offset 0) reaches past its storage"},
+        {"bad_negative.pth", "tensor with a negative size or stride"},
+        {"bad_deflated.pth", "zip entry bad_source/data.pkl is compressed (method 8); checkpoints store entries "
+                             "uncompressed"},
+        {"bad_escaping.pth", "zip entry name '../bad_source/data.pkl' leaves the archive"},
+        {"bad_absolute.pth", "zip entry name '/tmp/bad_source/data.pkl' leaves the archive"},
+        {"bad_repeated.pth", "zip archive lists entry bad_source/data/0 twice"},
+        {"bad_cycle.pth", "malformed pickle (a container inside itself) (pickle byte 7)"},
+        {"bad_deep.pth", "pickle nested deeper than 100 levels"},
+    };
+    for (const auto &[name, expected] : cases) {
+        const std::string error = error_of(file(name));
+        EXPECT_EQ(error.rfind(file(name) + ": " + expected, 0), 0u) << error;
+        EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+    }
+    // The file the crafted ones were made from reads.
+    const auto tensors = Checkpoint::read(file("bad_source.pth")).state_dict();
+    ASSERT_EQ(tensors.size(), 1u);
+    EXPECT_EQ(tensors[0].second.to_float(), std::vector<float>({0, 1, 2, 3}));
+}
+
 TEST_F(CheckpointTest, RefusesTruncatedAndMalformedFiles) {
     for (const char *name : {"train_zip.pth.tar", "train_legacy.pth.tar"}) {
         const std::string bytes = read_file(file(name));

@@ -9,6 +9,8 @@ PACKAGES=(
   g++ libhalide14-0-dev libgflags-dev libgtest-dev libpng-dev libjpeg-dev zlib1g-dev
   # multi-process training (mpirun)
   libopenmpi-dev openmpi-bin
+  # fuzzing (tests/fuzz): clang with libFuzzer and the sanitizers' runtimes; Pillow for the seed images
+  clang-14 libclang-rt-14-dev python3-pil
   # golden data and benchmarks: the PyTorch reference (/usr/bin/python3, torchvision for the baselines)
   # and a fast BLAS for it
   python3-torch python3-torchvision python3-numpy libopenblas0-pthread

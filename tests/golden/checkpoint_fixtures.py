@@ -7,7 +7,10 @@
       plain_legacy.pth                         a bare state_dict (legacy format), with a float16, a transposed
           (non-contiguous) and a 0-d tensor;
       <key>.npy                                each state_dict tensor's values (float32, or int64);
-      hostile_*.pth                            pickles that name os.system / builtins.eval / a custom class.
+      hostile_*.pth                            pickles that name os.system / builtins.eval / a custom class;
+      bad_*.pth                                structures that would read outside the file, blow up memory or
+          loop: a view past its storage, shapes whose element count is absurd or overflows, a compressed
+          (zip-bomb) entry, entry names that leave the archive or repeat, a list inside itself, deep nesting.
   checkpoint_fixtures.py check FILE DIR   torch.load(FILE) must equal the state_dict tensors saved as DIR/<key>.npy,
       in the same order, as the C++ writer was asked to write them; exits 1 if not.
 """
@@ -59,6 +62,53 @@ def write(out):
     with zipfile.ZipFile(os.path.join(out, 'hostile_eval.pth'), 'w') as z:
         z.writestr('archive/data.pkl', b'\x80\x02cbuiltins\neval\nX\x0a\x00\x00\x00print(666)\x85R.')
         z.writestr('archive/version', '3\n')
+    write_bad(out)
+
+
+class Rebuilt:
+    """Pickles as the tensor view (storage, offset, shape, stride) of `tensor`'s storage, whatever they are."""
+
+    def __init__(self, tensor, offset, shape, stride):
+        self.args = (tensor.storage(), offset, shape, stride, False, collections.OrderedDict())
+
+    def __reduce__(self):
+        return (torch._utils._rebuild_tensor_v2, self.args)
+
+
+def rezip(source, target, change):
+    """Copies the zip archive `source` to `target`, each (name, data) entry passed through change(name, data),
+    which returns the list of entries to write instead (stored, as torch.save stores them)."""
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, 'w') as out:
+        for info in z.infolist():
+            for name, data in change(info.filename, z.read(info)):
+                out.writestr(name, data)
+
+
+def raw_pickle(path, pickled):
+    with zipfile.ZipFile(path, 'w') as z:
+        z.writestr('archive/data.pkl', pickled)
+        z.writestr('archive/version', '3\n')
+
+
+def write_bad(out):
+    four = torch.arange(4, dtype=torch.float32)
+    views = {'past_storage': (2, (3,), (1,)), 'expanded': (0, (2 ** 40,), (0,)),
+             'overflowing': (0, (2 ** 62, 4), (2 ** 62, 1)), 'negative': (0, (-2,), (1,))}
+    for name, (offset, shape, stride) in views.items():
+        torch.save(collections.OrderedDict(w=Rebuilt(four, offset, shape, stride)), os.path.join(out, f'bad_{name}.pth'))
+    good = os.path.join(out, 'bad_source.pth')
+    torch.save(collections.OrderedDict(w=four), good)
+    # 100 MB of zeros in ~100 KB: a reader that inflates it is one step from a zip bomb.
+    with zipfile.ZipFile(good) as z, zipfile.ZipFile(os.path.join(out, 'bad_deflated.pth'), 'w') as bomb:
+        for info in z.infolist():
+            data = z.read(info) + (bytes(100 << 20) if info.filename.endswith('/data/0') else b'')
+            bomb.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+    rezip(good, os.path.join(out, 'bad_escaping.pth'), lambda name, data: [('../' + name, data)])
+    rezip(good, os.path.join(out, 'bad_absolute.pth'), lambda name, data: [('/tmp/' + name, data)])
+    rezip(good, os.path.join(out, 'bad_repeated.pth'),
+          lambda name, data: [(name, data)] + ([(name, bytes(len(data)))] if name.endswith('/data/0') else []))
+    raw_pickle(os.path.join(out, 'bad_cycle.pth'), b'\x80\x02]q\x00h\x00a.')  # l = []; l.append(l)
+    raw_pickle(os.path.join(out, 'bad_deep.pth'), b'\x80\x02' + b']' * 100000 + b'a' * 99999 + b'.')
 
 
 def check(path, out):
