@@ -45,7 +45,7 @@ void write_file_atomically(const std::string &path, const std::string &bytes) {
             const std::string reason = std::strerror(errno);
             ::close(fd);
             ::unlink(temporary.c_str());
-            throw Error(path + ": write failed (" + reason + ")");
+            throw Error(path + ": write failed (" + reason + "); the file is unchanged");
         }
         written += size_t(n);
     }
@@ -54,7 +54,7 @@ void write_file_atomically(const std::string &path, const std::string &bytes) {
     if (!synced || !closed || std::rename(temporary.c_str(), path.c_str()) != 0) {
         const std::string reason = std::strerror(errno);
         ::unlink(temporary.c_str());
-        throw Error(path + ": write failed (" + reason + ")");
+        throw Error(path + ": write failed (" + reason + "); the file is unchanged");
     }
 }
 

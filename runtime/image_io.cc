@@ -7,6 +7,7 @@
 #include <jpeglib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 #include "runtime/error.h"
@@ -14,6 +15,8 @@
 
 namespace antialiased {
 namespace {
+
+std::atomic<int64_t> pixel_limit{kDefaultMaxImagePixels};
 
 bool is_png(const std::string &bytes) { return bytes.size() >= 8 && png_sig_cmp(
     reinterpret_cast<png_const_bytep>(bytes.data()), 0, 8) == 0; }
@@ -28,10 +31,10 @@ Image read_png(const std::string &path, const std::string &bytes, ColorMode mode
     if (!png_image_begin_read_from_memory(&png, bytes.data(), bytes.size())) {
         throw Error(path + ": corrupt PNG (" + png.message + ")");
     }
-    if (int64_t(png.width) * png.height > kMaxImagePixels) {
+    if (int64_t(png.width) * png.height > max_image_pixels()) {
         png_image_free(&png);
         throw Error(path + ": " + std::to_string(png.width) + "x" + std::to_string(png.height) +
-                    " PNG has more than " + std::to_string(kMaxImagePixels) + " pixels");
+                    " PNG has more than " + std::to_string(max_image_pixels()) + " pixels");
     }
     if (mode == ColorMode::kRgb) {
         png.format = PNG_FORMAT_RGB;  // alpha is composed onto black
@@ -76,10 +79,10 @@ Image read_jpeg(const std::string &path, const std::string &bytes, ColorMode mod
     jpeg_create_decompress(&info);
     jpeg_mem_src(&info, reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size());
     jpeg_read_header(&info, TRUE);
-    if (int64_t(info.image_width) * info.image_height > kMaxImagePixels) {
+    if (int64_t(info.image_width) * info.image_height > max_image_pixels()) {
         const std::string size = std::to_string(info.image_width) + "x" + std::to_string(info.image_height);
         jpeg_destroy_decompress(&info);
-        throw Error(path + ": " + size + " JPEG has more than " + std::to_string(kMaxImagePixels) + " pixels");
+        throw Error(path + ": " + size + " JPEG has more than " + std::to_string(max_image_pixels()) + " pixels");
     }
     const bool cmyk = info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK;
     const bool gray = info.num_components == 1;
@@ -179,6 +182,9 @@ std::string encode_jpeg(const std::string &path, const Image &image) {
 }
 
 }  // namespace
+
+void set_max_image_pixels(int64_t pixels) { pixel_limit = pixels; }
+int64_t max_image_pixels() { return pixel_limit; }
 
 bool is_image_file(const std::string &path) {
     std::FILE *f = std::fopen(path.c_str(), "rb");

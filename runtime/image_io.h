@@ -20,9 +20,12 @@ enum class ColorMode {
     kRgb,   // everything becomes 3-channel RGB (gray expanded, alpha dropped, CMYK converted)
 };
 
-// Larger images are refused before they are decoded (a few hundred bytes of PNG or JPEG can claim gigapixels):
-// twice Pillow's decompression-bomb warning threshold, where Pillow refuses them too; 0.5 GB as RGB.
-constexpr int64_t kMaxImagePixels = 178956970;
+// Larger images are refused before they are decoded (a few hundred bytes of PNG or JPEG can claim gigapixels).
+// By default twice Pillow's decompression-bomb warning threshold, where Pillow refuses them too (0.5 GB as
+// RGB); a program may set another limit (as Pillow's Image.MAX_IMAGE_PIXELS), for every thread.
+constexpr int64_t kDefaultMaxImagePixels = 178956970;
+void set_max_image_pixels(int64_t pixels);
+int64_t max_image_pixels();
 
 bool is_image_file(const std::string &path);  // PNG or JPEG by its first bytes
 Image read_image(const std::string &path, ColorMode mode = ColorMode::kKeep);

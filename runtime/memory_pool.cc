@@ -14,6 +14,11 @@ namespace antialiased {
 namespace {
 
 constexpr size_t kAlignment = 128;  // also the size of the header that records a block's size
+// Halide allocates scratch per parallel task (a row, a block of channels) and frees it in the same task:
+// scratch blocks up to this size stay with the thread that freed them, reused without taking the lock.
+// Tensors always go through the shared cache (a thread's small cache would churn through a network's many
+// small maps, and evicted blocks come back as fresh pages).
+constexpr size_t kMaxThreadBlock = size_t(4) << 20;
 #ifdef __SANITIZE_ADDRESS__
 // Under AddressSanitizer (bazel test --config=asan) nothing is kept: every block goes back to free(), where a
 // use after it is caught instead of landing in a block the pool handed out again.
@@ -22,11 +27,6 @@ constexpr size_t kMaxCachedBytes = 0, kMaxThreadCachedBytes = 0;
 // What the pool may keep beyond what is in use: a ResNet-50 training batch of 16 at 224 px moves ~2 GB of
 // activations through it.
 constexpr size_t kMaxCachedBytes = size_t(3) << 30;
-// Halide allocates scratch per parallel task (a row, a block of channels) and frees it in the same task:
-// scratch blocks up to this size stay with the thread that freed them, reused without taking the lock.
-// Tensors always go through the shared cache (a thread's small cache would churn through a network's many
-// small maps, and evicted blocks come back as fresh pages).
-constexpr size_t kMaxThreadBlock = size_t(4) << 20;
 constexpr size_t kMaxThreadCachedBytes = size_t(32) << 20;
 #endif
 

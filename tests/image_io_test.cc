@@ -4,12 +4,24 @@
 #include <cmath>
 #include <cstdlib>
 
+#include <zlib.h>
+
 #include "runtime/error.h"
 #include "runtime/file_io.h"
 #include "runtime/image_io.h"
 
 namespace antialiased {
 namespace {
+
+// The error decoding `bytes` gives.
+std::string decode_error(const std::string &bytes, const std::string &name) {
+    try {
+        decode_image(bytes, name);
+    } catch (const Error &e) {
+        return e.what();
+    }
+    return "no error";
+}
 
 std::string temp_path(const std::string &name) { return std::string(std::getenv("TEST_TMPDIR")) + "/" + name; }
 
@@ -87,6 +99,30 @@ TEST(ImageIo, RefusesCorruptFilesNamingThem) {
     EXPECT_FALSE(is_image_file(jpg));
     EXPECT_THROW(read_image(jpg), Error);
     EXPECT_THROW(write_image(temp_path("x.jpg"), gradient(4, 4, 4)), Error);  // JPEG has no alpha
+}
+
+// A few hundred bytes can claim gigapixels: such files are refused from their headers, before any pixel memory
+// is allocated. Each is a small image whose header is rewritten to 60000 x 60000.
+TEST(ImageIo, RefusesImagesThatClaimTooManyPixels) {
+    const std::string png = temp_path("big.png"), jpg = temp_path("big.jpg");
+    write_image(png, gradient(40, 30, 3));
+    write_image(jpg, gradient(40, 30, 3));
+    const auto big_endian = [](std::string *bytes, size_t at, uint32_t value, int width) {
+        for (int i = 0; i < width; i++) (*bytes)[at + i] = char(value >> (8 * (width - 1 - i)));
+    };
+    // PNG: IHDR's width and height (bytes 16 and 20), then the chunk's CRC (over its type and data) again.
+    std::string bytes = read_file(png);
+    big_endian(&bytes, 16, 60000, 4);
+    big_endian(&bytes, 20, 60000, 4);
+    big_endian(&bytes, 29, uint32_t(crc32(0, reinterpret_cast<const Bytef *>(bytes.data() + 12), 17)), 4);
+    EXPECT_EQ(decode_error(bytes, "big.png"), "big.png: 60000x60000 PNG has more than 178956970 pixels");
+    // JPEG: the baseline frame header (FF C0, length, precision, then height and width).
+    bytes = read_file(jpg);
+    const size_t frame = bytes.find("\xff\xc0");
+    ASSERT_NE(frame, std::string::npos);
+    big_endian(&bytes, frame + 5, 60000, 2);
+    big_endian(&bytes, frame + 7, 60000, 2);
+    EXPECT_EQ(decode_error(bytes, "big.jpg"), "big.jpg: 60000x60000 JPEG has more than 178956970 pixels");
 }
 
 }  // namespace

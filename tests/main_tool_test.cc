@@ -15,6 +15,7 @@
 #include "runtime/training_checkpoint.h"
 #include "tests/scratch_dir.h"
 #include "tests/tool_run.h"
+#include "tests/training_state.h"
 
 namespace antialiased {
 namespace {
@@ -59,24 +60,6 @@ TEST(MainTool, RefusesBadFlagsWithOneLine) {
     EXPECT_TRUE(contains(run.output, dir.path() + "/nowhere/val")) << run.output;
     run = main_tool("-a resnet18 stray" + out);
     EXPECT_EQ(run.exit_code, 2);
-}
-
-// The weights, running statistics, momentum, epoch and best accuracy of two training checkpoints are equal.
-void expect_same_training_state(const std::string &a, const std::string &b, const std::string &arch) {
-    const auto tensors_a = Checkpoint::read(a).state_dict(), tensors_b = Checkpoint::read(b).state_dict();
-    ASSERT_EQ(tensors_a.size(), tensors_b.size());
-    for (size_t i = 0; i < tensors_a.size(); i++) {
-        EXPECT_EQ(tensors_a[i].first, tensors_b[i].first);
-        EXPECT_TRUE(tensors_a[i].second.bytes == tensors_b[i].second.bytes) << tensors_a[i].first;
-    }
-    Model model_a = build_model(arch, ModelOptions{4, 10}), model_b = build_model(arch, ModelOptions{4, 10});
-    const TrainingState state_a = load_training_checkpoint(a, *model_a),
-                        state_b = load_training_checkpoint(b, *model_b);
-    EXPECT_EQ(state_a.epoch, state_b.epoch);
-    EXPECT_EQ(state_a.best_acc1, state_b.best_acc1);
-    EXPECT_EQ(state_a.sgd.lr, state_b.sgd.lr);
-    EXPECT_EQ(state_a.momentum, state_b.momentum);
-    EXPECT_FALSE(state_a.momentum.empty());
 }
 
 // Fashion-MNIST at 32 px, 96 training images in batches of 32 with -ba 2 (the third batch's gradient is
@@ -196,14 +179,22 @@ TEST_F(MainToolOnAFolder, ShiftEvaluationsMatchTheReference) {
 
 // PNG and JPEG, RGB, grayscale and RGBA images of several sizes train together; the corrupt JPEG is named once,
 // counted, and skipped.
-TEST_F(MainToolOnAFolder, TrainsOnJpegAndPngSkippingACorruptFile) {
+TEST_F(MainToolOnAFolder, TrainsOnJpegAndPngSkippingCorruptTruncatedAndHugeFiles) {
     const std::string d = dir_->path();
     const ToolRun run = main_tool(std::string("-a ") + kArch + " --data " + d +
                                   "/data --epochs 1 -b 4 -j 2 -p 1 --lr 0.001 --out-dir " + d + "/trained");
     ASSERT_EQ(run.exit_code, 0) << run.output;
     EXPECT_TRUE(contains(run.output, "skipping unreadable sample: " + d + "/data/train/dog/broken.jpg")) << run.output;
-    EXPECT_TRUE(contains(run.output, " * 1 unreadable images skipped")) << run.output;
-    EXPECT_TRUE(contains(run.output, "=> training on 16 images")) << run.output;
+    // Cut in half: the PNG is refused, the JPEG decodes (its lost rows gray). Claiming 60000 x 60000 pixels:
+    // refused before anything is allocated.
+    EXPECT_TRUE(contains(run.output, "skipping unreadable sample: " + d + "/data/train/cat/truncated.png: corrupt PNG"))
+        << run.output;
+    EXPECT_TRUE(contains(run.output, "skipping unreadable sample: " + d + "/data/train/cat/huge.png: 60000x60000 PNG "
+                                     "has more than 178956970 pixels"))
+        << run.output;
+    EXPECT_FALSE(contains(run.output, "truncated.jpg")) << run.output;
+    EXPECT_TRUE(contains(run.output, " * 3 unreadable images skipped")) << run.output;
+    EXPECT_TRUE(contains(run.output, "=> training on 19 images")) << run.output;
     EXPECT_TRUE(std::filesystem::exists(d + "/trained/checkpoint.pth.tar"));
 }
 

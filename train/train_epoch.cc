@@ -1,10 +1,12 @@
 #include "train/train_epoch.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <random>
 
 #include "runtime/data_loader.h"
+#include "runtime/error.h"
 #include "train/meters.h"
 
 namespace antialiased {
@@ -46,6 +48,12 @@ EpochResult train_epoch(Trainer &trainer, const ImageSet &set, const std::vector
         if (!batch) break;
         data_time.update(seconds_since(end));
         const Trainer::Pass pass = trainer.accumulate(batch->images, batch->labels);
+        // Diverged: stop before the step applies the gradients, and before anything is saved.
+        if (!std::isfinite(pass.loss)) {
+            throw Error("epoch " + std::to_string(settings.epoch) + ", batch " + std::to_string(i) + " of " +
+                        std::to_string(batches) + ": the loss is " + std::to_string(pass.loss) +
+                        "; training stopped; the last checkpoint written is kept");
+        }
         if (trainer.accumulated() == settings.batch_accum) trainer.update();
         const int n = batch->images.shape().n;
         losses.update(pass.loss, n);

@@ -37,7 +37,7 @@ for t in "${targets[@]}"; do
     mkdir -p "$out/corpus_$t" "$out/findings_$t"
     cp "$root/tests/fuzz/corpus/$t/"* "$out/corpus_$t/"
     ASAN_OPTIONS=allocator_may_return_null=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-        "$out/${t}_fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10 \
+        "$out/${t}_fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=25 \
         -artifact_prefix="$out/findings_$t/" "$out/corpus_$t" > "$out/$t.log" 2>&1 & pids+=($!)
 done
 for i in "${!targets[@]}"; do

@@ -10,7 +10,9 @@ and offsets. Run with Debian's /usr/bin/python3.
                                       BATCH) and -ed (DIR/out/diag_*.npy) as main.py does; exits 1 on a mismatch
 """
 import os
+import struct
 import sys
+import zlib
 
 import numpy as np
 import torch
@@ -81,6 +83,21 @@ def make():
         smooth_image(random, 256, 300).convert('L').save(os.path.join(train, 'gray.jpg'), quality=90)
     with open(os.path.join(out, 'data', 'train', 'dog', 'broken.jpg'), 'wb') as f:
         f.write(b'\xff\xd8\xff\xe0' + bytes(random.integers(0, 256, 1000, dtype=np.uint8)))  # a JPEG in name only
+    # Made from the files above (no draw from `random`, whose stream the other images keep): a PNG and a JPEG cut
+    # in half (libpng refuses the first; libjpeg decodes the second, its lost rows gray, as Pillow would with
+    # LOAD_TRUNCATED_IMAGES), and a PNG that claims 60000 x 60000 pixels in 100 bytes.
+    cat = os.path.join(out, 'data', 'train', CLASSES[0])
+    for name in ('rgb.png', 'photo.jpg'):
+        with open(os.path.join(cat, name), 'rb') as f:
+            whole = f.read()
+        with open(os.path.join(cat, 'truncated.' + name.split('.')[1]), 'wb') as f:
+            f.write(whole[:len(whole) // 2])
+
+    def chunk(kind, data):
+        return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
+    with open(os.path.join(cat, 'huge.png'), 'wb') as f:
+        f.write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 60000, 60000, 8, 2, 0, 0, 0)) +
+                chunk(b'IDAT', zlib.compress(bytes(1000))) + chunk(b'IEND', b''))
     model = informative(build(arch, num_classes=len(CLASSES)), val_images)
     torch.save(model.state_dict(), os.path.join(out, 'weights.pth'))
 
