@@ -2,7 +2,12 @@
 // written, whole and loadable, from which --resume continues to the uninterrupted run's state.
 #include <gtest/gtest.h>
 
-#include <chrono>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
 
 #include "runtime/file_io.h"
@@ -13,14 +18,13 @@
 namespace antialiased {
 namespace {
 
-// resnet18_lpf2 on 32 Fashion-MNIST images, 2 batches an epoch: ~45 MB checkpoints, whose writing (and fsync)
-// takes a good part of each epoch, so that kills land inside saves too.
+// resnet18_lpf2 on 32 Fashion-MNIST images, 2 batches an epoch, ~45 MB checkpoints.
 const std::string kArch = "resnet18_lpf2";
 const std::string kFlags = "-a " + kArch + " --train-subset 32 --val-subset 16 -b 16 --lr 0.02 --seed 5 -j 1 -p 100";
 
 bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
 
-// Temporary files that a save killed midway left beside the checkpoints.
+// Temporary files that a failed or killed save left beside the checkpoints.
 int torn_writes(const std::string &dir) {
     int n = 0;
     for (const auto &entry : std::filesystem::directory_iterator(dir)) {
@@ -36,40 +40,60 @@ std::string first_epoch(const std::string &dir) {
     return read_file(dir + "/checkpoint.pth.tar");
 }
 
-TEST(CrashSafety, KilledAtAnyMomentLeavesALoadableCheckpointFromWhichResumeReachesTheSameState) {
+// Runs train/main with `arguments` and SIGKILLs it inside the second write of `dir`/checkpoint.pth.tar it
+// starts: as soon as that write's temporary file (checkpoint.pth.tar.tmp<pid>) appears. Returns whether it was
+// killed (else it finished first).
+bool killed_inside_the_second_save(const std::string &arguments, const std::string &dir) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1), dup2(null, 2);
+        execl("/bin/sh", "sh", "-c", ("exec train/main " + arguments).c_str(), static_cast<char *>(nullptr));
+        _exit(127);
+    }
+    const std::string temporary = dir + "/checkpoint.pth.tar.tmp" + std::to_string(pid);
+    int saves = 0;
+    for (bool writing = false;;) {
+        int status;
+        if (waitpid(pid, &status, WNOHANG) == pid) return false;
+        const bool now = std::filesystem::exists(temporary);
+        if (now && !writing && ++saves == 2) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return true;
+        }
+        writing = now;
+        usleep(100);  // a write of the ~45 MB checkpoint and its fsync take tens of milliseconds
+    }
+}
+
+TEST(CrashSafety, KilledInsideASaveLeavesALoadableCheckpointFromWhichResumeReachesTheSameState) {
     const ScratchDir dir("crash_kill");
     const std::string d = dir.path(), epochs = " --epochs 5";
-    const auto start = std::chrono::steady_clock::now();
     const ToolRun whole = run_tool("train/main " + kFlags + epochs + " --out-dir " + d + "/whole");
     ASSERT_EQ(whole.exit_code, 0) << whole.output;
-    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
 
-    // Each attempt resumes from whatever the previous one left and is killed (SIGKILL) after 30% to 70% of the
-    // whole run's time, which walks the kills through the epochs' phases (training, validation, writing the
-    // checkpoint and its copies) however fast this machine or build is.
+    // Each attempt resumes from what the previous one left, completes one epoch's checkpoint and is killed
+    // while it writes the next one: the file on disk must then be one of the two, whole.
     const std::string parts = d + "/parts", checkpoint = parts + "/checkpoint.pth.tar";
     std::filesystem::create_directories(parts);
     int kills = 0;
-    bool finished = false;
-    for (int attempt = 0; attempt < 40 && !finished; attempt++) {
+    for (int attempt = 0; attempt < 10; attempt++) {
         const std::string resume = std::filesystem::exists(checkpoint) ? " --resume " + checkpoint : "";
-        const std::string delay = std::to_string(took.count() * (0.3 + 0.057 * (attempt % 8)));
-        const ToolRun run = run_tool("timeout -s KILL " + delay + " train/main " + kFlags + epochs + " --out-dir " +
-                                     parts + resume);
-        finished = run.exit_code == 0;
-        if (!finished) {
-            ASSERT_EQ(run.exit_code, 137) << "attempt " << attempt << " ended otherwise than killed:\n" << run.output;
-            kills++;
-        }
-        if (std::filesystem::exists(checkpoint)) {
-            // Whole: every tensor, the epoch and the momentum load.
-            Model model = build_model(kArch, ModelOptions{4, 10});
-            EXPECT_NO_THROW(load_training_checkpoint(checkpoint, *model)) << "after attempt " << attempt;
-        }
+        if (!killed_inside_the_second_save(kFlags + epochs + " --out-dir " + parts + resume, parts)) break;
+        kills++;
+        Model model = build_model(kArch, ModelOptions{4, 10});
+        TrainingState state;
+        ASSERT_NO_THROW(state = load_training_checkpoint(checkpoint, *model)) << "after kill " << kills;
+        EXPECT_TRUE(state.epoch == kills || state.epoch == kills + 1) << "after kill " << kills << ": epoch "
+                                                                      << state.epoch << " is neither the old one nor the new one";
     }
-    ASSERT_TRUE(finished) << "no attempt got to the end";
-    std::printf("%d kills, %d of them inside a checkpoint's write\n", kills, torn_writes(parts));
-    EXPECT_GE(kills, 2);
+    // 5 epochs: killed in the second, third, fourth and fifth epoch's save, the fifth attempt has one epoch
+    // left (fewer kills if a kill came after its write's rename, which leaves the new checkpoint).
+    EXPECT_GE(kills, 3);
+    std::printf("killed %d times inside a write of the checkpoint\n", kills);
+    const ToolRun last = run_tool("train/main " + kFlags + epochs + " --out-dir " + parts + " --resume " + checkpoint);
+    ASSERT_EQ(last.exit_code, 0) << last.output;
     expect_same_training_state(d + "/whole/checkpoint.pth.tar", checkpoint, kArch);
 }
 
