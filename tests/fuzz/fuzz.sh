@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (checkpoint, npy, image) with Debian's clang under AddressSanitizer and
-# UndefinedBehaviorSanitizer and runs each for SECONDS from its seed corpus (tests/fuzz/corpus/), on as many
-# cores as there are targets. From the repository root, after `bazel build //generators:halide_runtime.a`:
+# Builds the libFuzzer targets (checkpoint, npy, image) with Debian's clang-14 (tools/setup.sh installs it)
+# under AddressSanitizer and UndefinedBehaviorSanitizer and runs each for SECONDS from its seed corpus
+# (tests/fuzz/corpus/), on as many cores as there are targets. From the repository root, after `bazel build //generators:halide_runtime.a`:
 #   bash tests/fuzz/fuzz.sh [SECONDS] [TARGET...]          (default 600 s, every target)
 # Prints each target's executions and exits non-zero on the first finding, whose input libFuzzer writes to
 # $FUZZ_OUT (default: a temporary folder, kept on a finding). CI runs a short smoke run
@@ -22,11 +22,11 @@ flags=(-std=c++17 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -f
 sources=(error file_io tensor memory_pool device checkpoint pickle zip_archive npy image_io)
 pids=()
 for s in "${sources[@]}"; do
-    clang++ "${flags[@]}" -fsanitize=fuzzer-no-link -c "$root/runtime/$s.cc" -o "$out/obj/$s.o" & pids+=($!)
+    clang++-14 "${flags[@]}" -fsanitize=fuzzer-no-link -c "$root/runtime/$s.cc" -o "$out/obj/$s.o" & pids+=($!)
 done
 for pid in "${pids[@]}"; do wait "$pid"; done
 for t in "${targets[@]}"; do
-    clang++ "${flags[@]}" -fsanitize=fuzzer "$root/tests/fuzz/${t}_fuzzer.cc" "$out"/obj/*.o "$runtime" \
+    clang++-14 "${flags[@]}" -fsanitize=fuzzer "$root/tests/fuzz/${t}_fuzzer.cc" "$out"/obj/*.o "$runtime" \
         -lpng -ljpeg -lz -lpthread -ldl -o "$out/${t}_fuzzer"
 done
 
