@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (checkpoint, npy, image) with Debian's clang-14 (tools/setup.sh installs it)
 # under AddressSanitizer and UndefinedBehaviorSanitizer and runs each for SECONDS from its seed corpus
-# (tests/fuzz/corpus/), on as many cores as there are targets. From the repository root, after `bazel build //generators:halide_runtime.a`:
+# (tests/fuzz/corpus/), on as many cores as there are targets. From the repository root, after
+# `bazel build //generators:halide_runtime.a`:
 #   bash tests/fuzz/fuzz.sh [SECONDS] [TARGET...]          (default 600 s, every target)
 # Prints each target's executions and exits non-zero on the first finding, whose input libFuzzer writes to
 # $FUZZ_OUT (default: a temporary folder, kept on a finding). CI runs a short smoke run
