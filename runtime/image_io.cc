@@ -25,16 +25,24 @@ bool is_jpeg(const std::string &bytes) {
            static_cast<unsigned char>(bytes[1]) == 0xD8 && static_cast<unsigned char>(bytes[2]) == 0xFF;
 }
 
+// The refusal of a `format` image of width x height over the pixel limit, before it is decoded; empty if it
+// is within the limit. (The caller frees its decoder, then throws it.)
+std::string too_many_pixels(const std::string &path, const char *format, int64_t width, int64_t height) {
+    const int64_t limit = max_image_pixels();
+    if (width * height <= limit) return "";  // each at most 2^31 (PNG) or 2^16 (JPEG)
+    return path + ": " + std::to_string(width) + "x" + std::to_string(height) + " " + format + " has more than " +
+           std::to_string(limit) + " pixels";
+}
+
 Image read_png(const std::string &path, const std::string &bytes, ColorMode mode) {
     png_image png{};
     png.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_memory(&png, bytes.data(), bytes.size())) {
         throw Error(path + ": corrupt PNG (" + png.message + ")");
     }
-    if (int64_t(png.width) * png.height > max_image_pixels()) {
+    if (const std::string refusal = too_many_pixels(path, "PNG", png.width, png.height); !refusal.empty()) {
         png_image_free(&png);
-        throw Error(path + ": " + std::to_string(png.width) + "x" + std::to_string(png.height) +
-                    " PNG has more than " + std::to_string(max_image_pixels()) + " pixels");
+        throw Error(refusal);
     }
     if (mode == ColorMode::kRgb) {
         png.format = PNG_FORMAT_RGB;  // alpha is composed onto black
@@ -79,10 +87,10 @@ Image read_jpeg(const std::string &path, const std::string &bytes, ColorMode mod
     jpeg_create_decompress(&info);
     jpeg_mem_src(&info, reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size());
     jpeg_read_header(&info, TRUE);
-    if (int64_t(info.image_width) * info.image_height > max_image_pixels()) {
-        const std::string size = std::to_string(info.image_width) + "x" + std::to_string(info.image_height);
+    if (const std::string refusal = too_many_pixels(path, "JPEG", info.image_width, info.image_height);
+        !refusal.empty()) {
         jpeg_destroy_decompress(&info);
-        throw Error(path + ": " + size + " JPEG has more than " + std::to_string(max_image_pixels()) + " pixels");
+        throw Error(refusal);
     }
     const bool cmyk = info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK;
     const bool gray = info.num_components == 1;

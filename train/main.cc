@@ -241,11 +241,8 @@ void run() {
         settings.augment = FLAGS_data_aug;
         train_epoch(trainer, *train, train_samples, settings);
         const Accuracy accuracy = validate(*model, *val, val_samples, eval);
-        // The epoch's last steps diverged (train_epoch checks each batch's loss before its step): no checkpoint.
-        if (!std::isfinite(accuracy.loss)) {
-            throw Error("epoch " + std::to_string(epoch) + ", validation: the loss is " +
-                        std::to_string(accuracy.loss) + "; training stopped; the last checkpoint written is kept");
-        }
+        // The epoch's last steps may have diverged after their losses were checked: no checkpoint then.
+        stop_if_diverged(accuracy.loss, "epoch " + std::to_string(epoch) + ", validation");
 
         const bool is_best = accuracy.top1 > state.best_acc1;
         state.best_acc1 = std::max(accuracy.top1, state.best_acc1);

@@ -19,6 +19,13 @@ uint64_t epoch_seed(uint64_t seed, int epoch) {
     return z ^ (z >> 31);
 }
 
+void stop_if_diverged(double loss, const std::string &where) {
+    if (!std::isfinite(loss)) {
+        throw Error(where + ": the loss is " + std::to_string(loss) +
+                    "; training stopped; the last checkpoint written is kept");
+    }
+}
+
 EpochResult train_epoch(Trainer &trainer, const ImageSet &set, const std::vector<size_t> &samples,
                         const EpochSettings &settings) {
     const uint64_t seed = epoch_seed(settings.seed, settings.epoch);
@@ -48,12 +55,9 @@ EpochResult train_epoch(Trainer &trainer, const ImageSet &set, const std::vector
         if (!batch) break;
         data_time.update(seconds_since(end));
         const Trainer::Pass pass = trainer.accumulate(batch->images, batch->labels);
-        // Diverged: stop before the step applies the gradients, and before anything is saved.
-        if (!std::isfinite(pass.loss)) {
-            throw Error("epoch " + std::to_string(settings.epoch) + ", batch " + std::to_string(i) + " of " +
-                        std::to_string(batches) + ": the loss is " + std::to_string(pass.loss) +
-                        "; training stopped; the last checkpoint written is kept");
-        }
+        // Before the step applies the gradients, and before anything is saved.
+        stop_if_diverged(pass.loss, "epoch " + std::to_string(settings.epoch) + ", batch " + std::to_string(i) +
+                                        " of " + std::to_string(batches));
         if (trainer.accumulated() == settings.batch_accum) trainer.update();
         const int n = batch->images.shape().n;
         losses.update(pass.loss, n);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "runtime/trainer.h"
@@ -37,5 +38,10 @@ EpochResult train_epoch(Trainer &trainer, const ImageSet &set, const std::vector
 
 // The seed of everything random in epoch `epoch` of a run seeded with `seed`.
 uint64_t epoch_seed(uint64_t seed, int epoch);
+
+// Training diverged when a loss is NaN or infinite: an Error "WHERE: the loss is L; training stopped; the last
+// checkpoint written is kept" (train_epoch checks each batch's loss before its step; main, the validation's
+// before the checkpoint).
+void stop_if_diverged(double loss, const std::string &where);
 
 }  // namespace antialiased
