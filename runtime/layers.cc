@@ -20,6 +20,9 @@
 #include "generators/conv2d_grad_input_cuda.h"
 #include "generators/conv2d_grad_weights_cpu.h"
 #include "generators/conv2d_grad_weights_cuda.h"
+#include "generators/conv2d_winograd_cpu.h"
+#include "generators/conv2d_winograd_cuda.h"
+#include "generators/conv2d_winograd_weights_cpu.h"
 #include "generators/dropout_backward_cpu.h"
 #include "generators/dropout_backward_cuda.h"
 #include "generators/dropout_forward_cpu.h"
@@ -125,6 +128,14 @@ Conv2d::Conv2d(int in_channels, int out_channels, int kernel_size, ConvOptions o
         throw Error("Conv2d(" + std::to_string(in_) + ", " + std::to_string(out_) + ", " + std::to_string(kernel_) +
                     "): invalid sizes, stride, padding, dilation or groups");
     }
+    const bool winograd_applies = kernel_ == 3 && options.stride == 1 && options.dilation == 1 &&
+                                  options.groups == 1 && options.padding <= 2;
+    if (options.algorithm == ConvAlgorithm::kWinograd && !winograd_applies) {
+        throw Error(describe() + ": Winograd's algorithm needs kernel 3, stride 1, dilation 1, groups 1, padding <= 2");
+    }
+    // Below 16 channels a side the transforms cost more than the products they save (bench/conv_bench).
+    winograd_ = options.algorithm == ConvAlgorithm::kWinograd ||
+                (options.algorithm == ConvAlgorithm::kAuto && winograd_applies && std::min(in_, out_) >= 16);
 }
 
 std::string Conv2d::describe() const {
@@ -166,23 +177,38 @@ const Conv2d::WeightOffsets &Conv2d::weight_offsets() {
     return offsets_;
 }
 
+void Conv2d::winograd_weights(const std::vector<float> &scales, bool transposed,
+                              Halide::Runtime::Buffer<float> &out) const {
+    // weight_ is PyTorch's (co, ci, ky, kx): (kx, ky, ci, co) in Halide's order. The stage only reads it.
+    Halide::Runtime::Buffer<float> filter(const_cast<float *>(weight_.data()), kernel_, kernel_, in_, out_);
+    Halide::Runtime::Buffer<float> scale(const_cast<float *>(scales.data()), int(scales.size()));
+    check_halide(conv2d_winograd_weights_cpu(filter.raw_buffer(), scale.raw_buffer(), transposed, out.raw_buffer()),
+                 describe() + " Winograd weights");
+    out.set_host_dirty();
+}
+
 void Conv2d::prepare() {
     const int in_group = in_ / options_.groups, k = kernel_;
-    if (weights_.dimensions() != 5 || weights_.dim(1).extent() != in_group ||
+    const int components = winograd_ ? 6 : k;
+    if (weights_.dimensions() != 5 || weights_.dim(1).extent() != in_group || weights_.dim(2).extent() != components ||
         weights_.dim(4).extent() != weight_blocks(out_)) {
-        weights_ = Halide::Runtime::Buffer<float>(kWeightBlock, in_group, k, k, weight_blocks(out_));
+        weights_ = Halide::Runtime::Buffer<float>(kWeightBlock, in_group, components, components, weight_blocks(out_));
         weights_.fill(0.0f);  // the last block's channels past out_
     }
     std::vector<float> bias(out_, 0.0f);
     const std::vector<float> scales = batch_norm_ ? batch_norm_->scale() : std::vector<float>(out_, 1.0f);
     const std::vector<float> shifts = batch_norm_ ? batch_norm_->shift() : std::vector<float>(out_, 0.0f);
-    float *w = weights_.data();
-    const WeightOffsets &at = weight_offsets();
-    const size_t block = size_t(kWeightBlock) * at.column.size();  // floats per block of output channels
-    for_each_tiled(at.column.size(), size_t(out_), [&](size_t j, size_t co) {
-        w[co / kWeightBlock * block + j * kWeightBlock + co % kWeightBlock] =
-            weight_[co * at.row + at.column[j]] * scales[co];
-    });
+    if (winograd_) {
+        winograd_weights(scales, false, weights_);
+    } else {
+        float *w = weights_.data();
+        const WeightOffsets &at = weight_offsets();
+        const size_t block = size_t(kWeightBlock) * at.column.size();  // floats per block of output channels
+        for_each_tiled(at.column.size(), size_t(out_), [&](size_t j, size_t co) {
+            w[co / kWeightBlock * block + j * kWeightBlock + co % kWeightBlock] =
+                weight_[co * at.row + at.column[j]] * scales[co];
+        });
+    }
     for (int co = 0; co < out_; co++) bias[co] = (options_.bias ? bias_[co] : 0.0f) * scales[co] + shifts[co];
     weights_.set_host_dirty();
     biases_ = vector_buffer(bias);
@@ -213,6 +239,13 @@ Tensor Conv2d::forward(const Tensor &input, const Device &device) const {
     const Shape out{s.n, out_, window_output("Conv2d", s.h, extent, options_.stride, options_.padding),
                     window_output("Conv2d", s.w, extent, options_.stride, options_.padding)};
     Tensor output = Tensor::uninitialized(out);
+    if (winograd_) {
+        auto pipeline = device.is_cuda() ? conv2d_winograd_cuda : conv2d_winograd_cpu;
+        check_halide(pipeline(input.raw(), weights_.raw_buffer(), biases_.raw_buffer(), options_.padding,
+                              options_.padding, int(activation_), output.raw()),
+                     describe() + " on " + device.name());
+        return output;
+    }
     auto pipeline = device.is_cuda() ? conv2d_cuda : conv2d_cpu;
     check_halide(pipeline(input.raw(), weights_.raw_buffer(), biases_.raw_buffer(), options_.stride, options_.stride,
                           options_.padding, options_.padding, options_.dilation, options_.dilation, options_.groups,
@@ -247,6 +280,20 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
                    [&](size_t j, size_t co) { weight_grad_[co * at.row + at.column[j]] = gw[j * out_ + co]; });
     if (options_.bias) bias_grad_.assign(grad_bias.data(), grad_bias.data() + out_);
     if (!input_grad) return Tensor();
+    Tensor grad_input = Tensor::uninitialized(input.shape());
+    if (winograd_) {
+        // The same convolution of the output gradient, with the filter flipped and transposed, padding 2 - pad.
+        Halide::Runtime::Buffer<float> weights_t = scratch_buffer({kWeightBlock, out_, 6, 6, weight_blocks(in_)});
+        winograd_weights(std::vector<float>(in_, 1.0f), true, weights_t);
+        Halide::Runtime::Buffer<float> zero(in_);
+        zero.fill(0.0f);
+        auto pipeline = device.is_cuda() ? conv2d_winograd_cuda : conv2d_winograd_cpu;
+        const int pad = 2 - options_.padding;
+        check_halide(pipeline(grad_output.raw(), weights_t.raw_buffer(), zero.raw_buffer(), pad, pad,
+                              int(Activation::kNone), grad_input.raw()),
+                     describe() + " input gradient on " + device.name());
+        return grad_input;
+    }
 
     // The stage reads the weights input-channels innermost: (ci, co, kx, ky). Training absorbs no batch norm, so
     // these are the parameters themselves. Wide rows are padded by 16 floats: the stage steps along co, and a
@@ -260,7 +307,6 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
         wt[(kk * out_ + co) * row + ci] = weight_[co * at.row + at.column[j]];
     });
     weights_t.set_host_dirty();
-    Tensor grad_input = Tensor::uninitialized(input.shape());
     auto input_stage = device.is_cuda() ? conv2d_grad_input_cuda : conv2d_grad_input_cpu;
     check_halide(input_stage(grad_output.raw(), options_.stride, options_.stride, options_.padding, options_.padding,
                              options_.dilation, options_.dilation, options_.groups, weights_t.raw_buffer(),

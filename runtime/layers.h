@@ -12,9 +12,15 @@
 
 namespace antialiased {
 
+// How a convolution is computed: direct (any geometry), or by Winograd's F(4x4, 3x3) (kernel 3, stride 1, dilation 1,
+// groups 1, padding up to 2: 4x fewer multiplications, float error a few times the direct sum's). kAuto takes
+// Winograd wherever it applies and is faster (generators/conv_winograd_generators.cpp).
+enum class ConvAlgorithm { kAuto, kDirect, kWinograd };
+
 struct ConvOptions {
     int stride = 1, padding = 0, dilation = 1, groups = 1;
     bool bias = true;
+    ConvAlgorithm algorithm = ConvAlgorithm::kAuto;
 };
 
 // nn.Conv2d: weight (out, in / groups, k, k), bias (out) when it has one.
@@ -41,7 +47,13 @@ class Conv2d : public Module {
         std::vector<size_t> column;
     };
     const WeightOffsets &weight_offsets();
+    // Writes the Winograd stage's weights (blocks of output channels, 6 x 6 components) of this convolution into
+    // `out`, each output channel scaled by `scales`; or, transposed, those of its input gradient (the filter
+    // flipped, channels swapped). `out` is (kWeightBlock, in, 6, 6, blocks of out), in and out swapped if
+    // transposed.
+    void winograd_weights(const std::vector<float> &scales, bool transposed, Halide::Runtime::Buffer<float> &out) const;
     int in_, out_, kernel_;
+    bool winograd_;  // the forward and input-gradient stages are Winograd's
     ConvOptions options_;
     std::vector<float> weight_, bias_;
     // Halide layouts: weights (co, ci, kx, ky), bias (co); with any absorbed batch norm applied. Mutable: a
