@@ -1,7 +1,7 @@
 // How close the convolutions get to this CPU's peak: the peak FLOP rate measured with a small FMA kernel (as
 // many independent vector FMAs as registers allow, on every core), then the Conv2d stage on ResNet-50's 3x3
-// layers (batch 16, stride 1, pad 1) and on every convolution of resnet50_lpf4, in GFLOP/s (2 per
-// multiply-add) and as a share of that peak.
+// layers (batch 16, stride 1, pad 1; Winograd's algorithm beside the direct sum) and on every convolution of
+// resnet50_lpf4, in GFLOP/s of the direct sum (2 per multiply-add) and as a share of that peak.
 #include <gflags/gflags.h>
 
 #include <algorithm>
@@ -89,29 +89,38 @@ Seconds conv_seconds(Conv2d &conv, const Tensor &x) {
     return {x.shape().c == 3 ? weights : backward(true), weights};
 }
 
-// Times every layer of `layers` and prints them, their total and its share of `peak`; with --backward also the
-// weight gradient's and the input gradient's shares of the time.
-void time_layers(const std::vector<Layer> &layers, double peak) {
+// Seconds of layer `l` computed by `algorithm`, on random weights and input.
+Seconds layer_seconds(const Layer &l, ConvAlgorithm algorithm) {
+    Conv2d conv(l.in, l.out, l.kernel, ConvOptions{l.stride, l.kernel / 2, 1, 1, false, algorithm});
+    std::vector<StateEntry> entries;
+    conv.state("", &entries);
+    std::mt19937 rng(0);
+    std::normal_distribution<float> normal(0.0f, std::sqrt(2.0f / (l.in * l.kernel * l.kernel)));
+    for (float &w : *entries[0].values) w = normal(rng);
+    conv.prepare();
+    Tensor x(Shape{FLAGS_batch, l.in, l.px, l.px});
+    std::normal_distribution<float> unit;
+    for (size_t i = 0; i < x.shape().elements(); i++) x.data()[i] = unit(rng);
+    return conv_seconds(conv, x);
+}
+
+// Times every layer of `layers` as the network runs it (ConvAlgorithm::kAuto) and prints them, their total and
+// its share of `peak`, in GFLOP/s of the direct sum (2 per multiply-add of the definition: Winograd's layers do
+// fewer, so their share can pass 100%); with --backward also the weight gradient's and the input gradient's
+// shares of the time. With `direct_too`, the same layers forced to the direct sum beside them: its share of the
+// peak is the schedule's efficiency, the ratio is what Winograd's algorithm gains.
+void time_layers(const std::vector<Layer> &layers, double peak, bool direct_too) {
     std::printf("%6s %6s %3s %3s %5s %5s | %9s %9s %7s", "in", "out", "k", "s", "px", "count", "ms", "GFLOP/s",
                 "of peak");
     if (FLAGS_backward) std::printf(" | %9s %9s", "weights", "input");
+    if (direct_too) std::printf(" | %9s %9s %7s %7s", "direct ms", "GFLOP/s", "of peak", "speedup");
     std::printf("\n");
-    double flops_total = 0, seconds_total = 0, weights_total = 0;
+    double flops_total = 0, seconds_total = 0, weights_total = 0, direct_total = 0;
     for (const Layer &l : layers) {
         const std::string shape = std::to_string(l.in) + "," + std::to_string(l.out) + "," +
                                   std::to_string(l.kernel) + "," + std::to_string(l.px);
         if (!FLAGS_only.empty() && shape != FLAGS_only) continue;
-        Conv2d conv(l.in, l.out, l.kernel, ConvOptions{l.stride, l.kernel / 2, 1, 1, false});
-        std::vector<StateEntry> entries;
-        conv.state("", &entries);
-        std::mt19937 rng(0);
-        std::normal_distribution<float> normal(0.0f, std::sqrt(2.0f / (l.in * l.kernel * l.kernel)));
-        for (float &w : *entries[0].values) w = normal(rng);
-        conv.prepare();
-        Tensor x(Shape{FLAGS_batch, l.in, l.px, l.px});
-        std::normal_distribution<float> unit;
-        for (size_t i = 0; i < x.shape().elements(); i++) x.data()[i] = unit(rng);
-        const Seconds t = conv_seconds(conv, x);
+        const Seconds t = layer_seconds(l, ConvAlgorithm::kAuto);
         const double s = t.all * l.count, weights = t.weights * l.count;
         const double out_px = (l.px + 2 * (l.kernel / 2) - l.kernel) / l.stride + 1;
         const double stages = FLAGS_backward ? (l.in == 3 ? 1 : 2) : 1;
@@ -121,11 +130,20 @@ void time_layers(const std::vector<Layer> &layers, double peak) {
         std::printf("%6d %6d %3d %3d %5d %5d | %9.2f %9.1f %6.0f%%", l.in, l.out, l.kernel, l.stride, l.px, l.count,
                     s * 1e3, flops / s / 1e9, 100 * flops / s / 1e9 / peak);
         if (FLAGS_backward) std::printf(" | %9.2f %9.2f", weights * 1e3, (s - weights) * 1e3);
+        if (direct_too) {
+            const double d = layer_seconds(l, ConvAlgorithm::kDirect).all * l.count;
+            direct_total += d;
+            std::printf(" | %9.2f %9.1f %6.0f%% %6.2fx", d * 1e3, flops / d / 1e9, 100 * flops / d / 1e9 / peak, d / s);
+        }
         std::printf("\n");
     }
     std::printf("%33s | %9.2f %9.1f %6.0f%%", "all", seconds_total * 1e3, flops_total / seconds_total / 1e9,
                 100 * flops_total / seconds_total / 1e9 / peak);
     if (FLAGS_backward) std::printf(" | %9.2f %9.2f", weights_total * 1e3, (seconds_total - weights_total) * 1e3);
+    if (direct_too) {
+        std::printf(" | %9.2f %9.1f %6.0f%% %6.2fx", direct_total * 1e3, flops_total / direct_total / 1e9,
+                    100 * flops_total / direct_total / 1e9 / peak, direct_total / seconds_total);
+    }
     std::printf("\n");
 }
 
@@ -143,8 +161,8 @@ int main(int argc, char **argv) {
     for (auto [c, px] : {std::pair{64, 56}, {128, 28}, {256, 14}, {512, 7}, {128, 56}, {256, 28}, {512, 14}}) {
         three_by_three.push_back({c, c, 3, 1, px, 1});
     }
-    time_layers(three_by_three, peak);
+    time_layers(three_by_three, peak, true);
     std::printf("\nEvery convolution of resnet50_lpf4 (times the count), batch %d\n", FLAGS_batch);
-    time_layers(kResnet50Lpf4, peak);
+    time_layers(kResnet50Lpf4, peak, false);
     return 0;
 }

@@ -119,7 +119,10 @@ class Conv2dWinograd : public Generator<Conv2dWinograd> {
         // t = tx + tiles_x * (ty + tiles_y * n).
         const Expr tiles_x = (input.dim(1).extent() + 2 * pad_x + 1) / 4;
         const Expr tiles_y = (input.dim(2).extent() + 2 * pad_y + 1) / 4;
-        const Expr column = t % tiles_x, row = (t / tiles_x) % tiles_y, image = t / (tiles_x * tiles_y);
+        // The image is clamped for bounds inference only (the value is always in range): the tasks' sizes below are
+        // expressions, and the input's required region would otherwise come out below 0 in n.
+        const Expr column = t % tiles_x, row = (t / tiles_x) % tiles_y,
+                   image = clamp(t / (tiles_x * tiles_y), 0, input.dim(3).extent() - 1);
 
         /* THE ALGORITHM */
         Func padded = zero_padded(input, input.dim(1).extent(), input.dim(2).extent());
@@ -172,24 +175,32 @@ class Conv2dWinograd : public Generator<Conv2dWinograd> {
         // AVX2's 16 (as the direct convolution's).
         const bool avx512 = get_target().has_feature(Target::AVX512);
         const int tile_k = 2 * vector, tile_t = avx512 ? 7 : 6;
-        // A task: rows of tiles of one image, about 28 tiles, so that its transformed input (36 x channels x 28)
-        // stays in L2 while every block of output channels reads it.
-        const Expr rows_per_task = clamp((28 + tiles_x - 1) / tiles_x, 1, tiles_y);
-        Var ty("ty"), py("py"), yo("yo"), tx("tx"), px("px"), ko("ko"), kv("kv"), task("task");
+        // A task: up to 32 tiles (4 to 5 register tiles' worth), whose transformed input stays in L2 (36 x 64
+        // channels x 32 tiles = 295 KB) while each block of output channels reads it, and fewer on small batches,
+        // so that there are 4 tasks or more to share among the cores: equal runs of tile rows of one image, or
+        // whole images when an image has fewer tiles. (Each size at least 1 in a form that bounds inference can
+        // see: with a factor of unknown sign, the output's required region comes out negative.)
+        const Expr image_tiles = tiles_x * tiles_y;
+        const Expr task_tiles = clamp(image_tiles * output.dim(3).extent() / 4, 8, 32);
+        const Expr tasks_per_image = max((image_tiles + task_tiles - 1) / task_tiles, 1);
+        const Expr images_per_task = max(task_tiles / image_tiles, 1);
+        const Expr rows_per_task = max((tiles_y + tasks_per_image - 1) / tasks_per_image, 1);
+        Var ty("ty"), py("py"), yo("yo"), tx("tx"), px("px"), ko("ko"), no("no"), ni("ni");
         output.split(y, ty, py, 4, TailStrategy::GuardWithIf)
             .split(ty, yo, ty, rows_per_task, TailStrategy::GuardWithIf)
+            .split(n, no, ni, images_per_task, TailStrategy::GuardWithIf)
             .split(x, tx, px, 4, TailStrategy::GuardWithIf)
             .split(k, ko, k, kWeightBlock, TailStrategy::GuardWithIf)
-            .reorder(k, px, py, tx, ty, ko, yo, n)
-            .fuse(yo, n, task)
-            .parallel(task)
+            .reorder(k, px, py, tx, ty, ni, ko, yo, no)
+            .parallel(no)  // not fused with yo: bounds inference cannot bound the fused loop's images
+            .parallel(yo)
             .vectorize(k, vector, TailStrategy::GuardWithIf)
             .unroll(px)
             .unroll(py);
         // The transformed input of the task's tiles, once for all output channels; stored component-major so
         // that the products stream each component's (channel, tile) matrix.
         Var co("co");
-        tiles.compute_at(output, task)
+        tiles.compute_at(output, yo)
             .reorder_storage(c, t, i, j)
             .split(c, co, c, vector, TailStrategy::GuardWithIf)
             .reorder(c, i, j, co, t)

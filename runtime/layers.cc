@@ -119,6 +119,16 @@ Tensor scale_shift(const Tensor &input, Halide::Runtime::Buffer<float> &scale, H
     return output;
 }
 
+// A 5-D buffer of weight blocks (kWeightBlock, in_group, components, components, blocks of out_), kept if it
+// has that shape already (so that a training step does not fault in fresh pages).
+void shape_weight_blocks(Halide::Runtime::Buffer<float> &buffer, int in_group, int components, int out) {
+    if (buffer.dimensions() != 5 || buffer.dim(1).extent() != in_group || buffer.dim(2).extent() != components ||
+        buffer.dim(4).extent() != weight_blocks(out)) {
+        buffer = Halide::Runtime::Buffer<float>(kWeightBlock, in_group, components, components, weight_blocks(out));
+        buffer.fill(0.0f);  // the last block's channels past `out`
+    }
+}
+
 }  // namespace
 
 Conv2d::Conv2d(int in_channels, int out_channels, int kernel_size, ConvOptions options)
@@ -133,9 +143,18 @@ Conv2d::Conv2d(int in_channels, int out_channels, int kernel_size, ConvOptions o
     if (options.algorithm == ConvAlgorithm::kWinograd && !winograd_applies) {
         throw Error(describe() + ": Winograd's algorithm needs kernel 3, stride 1, dilation 1, groups 1, padding <= 2");
     }
-    // Below 16 channels a side the transforms cost more than the products they save (bench/conv_bench).
-    winograd_ = options.algorithm == ConvAlgorithm::kWinograd ||
-                (options.algorithm == ConvAlgorithm::kAuto && winograd_applies && std::min(in_, out_) >= 16);
+    // Below 16 channels a side the transforms cost more than the products save.
+    winograd_allowed_ = options.algorithm == ConvAlgorithm::kWinograd ||
+                        (options.algorithm == ConvAlgorithm::kAuto && winograd_applies && std::min(in_, out_) >= 16);
+}
+
+bool Conv2d::winograd(const Shape &input) const {
+    if (!winograd_allowed_ || options_.algorithm == ConvAlgorithm::kWinograd) return winograd_allowed_;
+    // With few tiles a call the stage's time goes to reading the transformed weights, 4x the filter's size.
+    // Batch 1 (bench/conv_bench --batch 1): 512 channels at 7 px, 4 tiles, Winograd 0.44x the direct sum's
+    // speed; at 14 px, 16 tiles, 1.45x (256 channels: 1.85x).
+    const int width = input.w + 2 * options_.padding - 2, height = input.h + 2 * options_.padding - 2;
+    return size_t(input.n) * ((width + 3) / 4) * ((height + 3) / 4) >= 16;
 }
 
 std::string Conv2d::describe() const {
@@ -164,7 +183,7 @@ size_t Conv2d::weight_index(int co, int ci, int kx, int ky) const {
     return ((size_t(co) * (in_ / options_.groups) + ci) * kernel_ + ky) * kernel_ + kx;
 }
 
-const Conv2d::WeightOffsets &Conv2d::weight_offsets() {
+const Conv2d::WeightOffsets &Conv2d::weight_offsets() const {
     if (offsets_.column.empty()) {
         const int in_group = in_ / options_.groups, k = kernel_;
         offsets_.row = out_ > 1 ? weight_index(1, 0, 0, 0) - weight_index(0, 0, 0, 0) : 0;
@@ -188,30 +207,35 @@ void Conv2d::winograd_weights(const std::vector<float> &scales, bool transposed,
 }
 
 void Conv2d::prepare() {
-    const int in_group = in_ / options_.groups, k = kernel_;
-    const int components = winograd_ ? 6 : k;
-    if (weights_.dimensions() != 5 || weights_.dim(1).extent() != in_group || weights_.dim(2).extent() != components ||
-        weights_.dim(4).extent() != weight_blocks(out_)) {
-        weights_ = Halide::Runtime::Buffer<float>(kWeightBlock, in_group, components, components, weight_blocks(out_));
-        weights_.fill(0.0f);  // the last block's channels past out_
-    }
-    std::vector<float> bias(out_, 0.0f);
-    const std::vector<float> scales = batch_norm_ ? batch_norm_->scale() : std::vector<float>(out_, 1.0f);
+    scales_ = batch_norm_ ? batch_norm_->scale() : std::vector<float>(out_, 1.0f);
     const std::vector<float> shifts = batch_norm_ ? batch_norm_->shift() : std::vector<float>(out_, 0.0f);
-    if (winograd_) {
-        winograd_weights(scales, false, weights_);
-    } else {
-        float *w = weights_.data();
-        const WeightOffsets &at = weight_offsets();
-        const size_t block = size_t(kWeightBlock) * at.column.size();  // floats per block of output channels
-        for_each_tiled(at.column.size(), size_t(out_), [&](size_t j, size_t co) {
-            w[co / kWeightBlock * block + j * kWeightBlock + co % kWeightBlock] =
-                weight_[co * at.row + at.column[j]] * scales[co];
-        });
-    }
-    for (int co = 0; co < out_; co++) bias[co] = (options_.bias ? bias_[co] : 0.0f) * scales[co] + shifts[co];
-    weights_.set_host_dirty();
+    std::vector<float> bias(out_, 0.0f);
+    for (int co = 0; co < out_; co++) bias[co] = (options_.bias ? bias_[co] : 0.0f) * scales_[co] + shifts[co];
     biases_ = vector_buffer(bias);
+    weights_stale_ = winograd_weights_stale_ = true;
+}
+
+Halide::Runtime::Buffer<float> &Conv2d::direct_weights() const {
+    if (!weights_stale_) return weights_;
+    shape_weight_blocks(weights_, in_ / options_.groups, kernel_, out_);
+    float *w = weights_.data();
+    const WeightOffsets &at = weight_offsets();
+    const size_t block = size_t(kWeightBlock) * at.column.size();  // floats per block of output channels
+    for_each_tiled(at.column.size(), size_t(out_), [&](size_t j, size_t co) {
+        w[co / kWeightBlock * block + j * kWeightBlock + co % kWeightBlock] =
+            weight_[co * at.row + at.column[j]] * scales_[co];
+    });
+    weights_.set_host_dirty();
+    weights_stale_ = false;
+    return weights_;
+}
+
+Halide::Runtime::Buffer<float> &Conv2d::winograd_forward_weights() const {
+    if (!winograd_weights_stale_) return winograd_weights_;
+    shape_weight_blocks(winograd_weights_, in_, 6, out_);
+    winograd_weights(scales_, false, winograd_weights_);
+    winograd_weights_stale_ = false;
+    return winograd_weights_;
 }
 
 bool Conv2d::absorb(Module &next) {
@@ -239,15 +263,15 @@ Tensor Conv2d::forward(const Tensor &input, const Device &device) const {
     const Shape out{s.n, out_, window_output("Conv2d", s.h, extent, options_.stride, options_.padding),
                     window_output("Conv2d", s.w, extent, options_.stride, options_.padding)};
     Tensor output = Tensor::uninitialized(out);
-    if (winograd_) {
+    if (winograd(s)) {
         auto pipeline = device.is_cuda() ? conv2d_winograd_cuda : conv2d_winograd_cpu;
-        check_halide(pipeline(input.raw(), weights_.raw_buffer(), biases_.raw_buffer(), options_.padding,
-                              options_.padding, int(activation_), output.raw()),
+        check_halide(pipeline(input.raw(), winograd_forward_weights().raw_buffer(), biases_.raw_buffer(),
+                              options_.padding, options_.padding, int(activation_), output.raw()),
                      describe() + " on " + device.name());
         return output;
     }
     auto pipeline = device.is_cuda() ? conv2d_cuda : conv2d_cpu;
-    check_halide(pipeline(input.raw(), weights_.raw_buffer(), biases_.raw_buffer(), options_.stride, options_.stride,
+    check_halide(pipeline(input.raw(), direct_weights().raw_buffer(), biases_.raw_buffer(), options_.stride, options_.stride,
                           options_.padding, options_.padding, options_.dilation, options_.dilation, options_.groups,
                           int(activation_), output.raw()),
                  describe() + " on " + device.name());
@@ -281,7 +305,7 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     if (options_.bias) bias_grad_.assign(grad_bias.data(), grad_bias.data() + out_);
     if (!input_grad) return Tensor();
     Tensor grad_input = Tensor::uninitialized(input.shape());
-    if (winograd_) {
+    if (winograd(input.shape())) {
         // The same convolution of the output gradient, with the filter flipped and transposed, padding 2 - pad.
         Halide::Runtime::Buffer<float> weights_t = scratch_buffer({kWeightBlock, out_, 6, 6, weight_blocks(in_)});
         winograd_weights(std::vector<float>(in_, 1.0f), true, weights_t);

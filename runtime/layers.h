@@ -14,7 +14,8 @@ namespace antialiased {
 
 // How a convolution is computed: direct (any geometry), or by Winograd's F(4x4, 3x3) (kernel 3, stride 1, dilation 1,
 // groups 1, padding up to 2: 4x fewer multiplications, float error a few times the direct sum's). kAuto takes
-// Winograd wherever it applies and is faster (generators/conv_winograd_generators.cpp).
+// Winograd where it applies and is faster: 16 channels or more each side, and 16 output tiles (4 x 4) or more
+// a call (generators/conv_winograd_generators.cpp, bench/conv_bench).
 enum class ConvAlgorithm { kAuto, kDirect, kWinograd };
 
 struct ConvOptions {
@@ -46,19 +47,28 @@ class Conv2d : public Module {
         size_t row = 0;
         std::vector<size_t> column;
     };
-    const WeightOffsets &weight_offsets();
+    const WeightOffsets &weight_offsets() const;
     // Writes the Winograd stage's weights (blocks of output channels, 6 x 6 components) of this convolution into
     // `out`, each output channel scaled by `scales`; or, transposed, those of its input gradient (the filter
     // flipped, channels swapped). `out` is (kWeightBlock, in, 6, 6, blocks of out), in and out swapped if
     // transposed.
     void winograd_weights(const std::vector<float> &scales, bool transposed, Halide::Runtime::Buffer<float> &out) const;
+    // Whether a map of `input`'s shape goes through Winograd's stages (forward and input gradient).
+    bool winograd(const Shape &input) const;
+    // The forward stages' weights, laid out on first use after prepare(): a layer keeps only the layouts that
+    // its calls use.
+    Halide::Runtime::Buffer<float> &direct_weights() const;
+    Halide::Runtime::Buffer<float> &winograd_forward_weights() const;
     int in_, out_, kernel_;
-    bool winograd_;  // the forward and input-gradient stages are Winograd's
+    bool winograd_allowed_;  // the geometry fits Winograd's stages, and the options allow them
     ConvOptions options_;
     std::vector<float> weight_, bias_;
-    // Halide layouts: weights (co, ci, kx, ky), bias (co); with any absorbed batch norm applied. Mutable: a
-    // GPU run keeps device copies in them.
-    mutable Halide::Runtime::Buffer<float> weights_, biases_;
+    // With any absorbed batch norm, each output channel's scale (folded into the weights) and the bias. Mutable:
+    // the layouts are made on first use, and a GPU run keeps device copies in them. Halide layouts: direct
+    // (kWeightBlock, ci, kx, ky, blocks of co); Winograd's (kWeightBlock, ci, 6, 6, blocks of co); bias (co).
+    std::vector<float> scales_;
+    mutable Halide::Runtime::Buffer<float> weights_, winograd_weights_, biases_;
+    mutable bool weights_stale_ = true, winograd_weights_stale_ = true;
     const class BatchNorm2d *batch_norm_ = nullptr;  // absorbed
     Activation activation_ = Activation::kNone;
     // Training: the input (for the weights' gradient) and the gradients, in weight_'s and bias_'s layouts.
@@ -66,7 +76,7 @@ class Conv2d : public Module {
     std::vector<float> weight_grad_, bias_grad_;
 
   private:
-    WeightOffsets offsets_;
+    mutable WeightOffsets offsets_;
 };
 
 // nn.Linear: weight (out, in), bias (out). PyTorch flattens (C, H, W) maps in that order; our maps are
