@@ -50,11 +50,79 @@ std::vector<Expr> output_transform(const std::vector<Expr> &m) {
             m[1] - m[2] + 8.0f * (m[3] - m[4]) + m[5]};
 }
 
+// The adjoints, for the weight gradient. A (A^T's transpose): 4 output gradients to 6 components.
+std::vector<Expr> output_transform_adjoint(const std::vector<Expr> &g) {
+    return {g[0],
+            g[0] + g[1] + g[2] + g[3],
+            g[0] - g[1] + g[2] - g[3],
+            g[0] + 2.0f * g[1] + 4.0f * g[2] + 8.0f * g[3],
+            g[0] - 2.0f * g[1] + 4.0f * g[2] - 8.0f * g[3],
+            g[3]};
+}
+// G^T: 6 components to 3 filter taps.
+std::vector<Expr> weight_transform_adjoint(const std::vector<Expr> &u) {
+    return {u[0] / 4.0f - (u[1] + u[2]) / 6.0f + (u[3] + u[4]) / 24.0f,
+            (u[2] - u[1]) / 6.0f + (u[3] - u[4]) / 12.0f,
+            (u[3] + u[4] - u[1] - u[2]) / 6.0f + u[5]};
+}
+
 // f(0..count-1) along the axis that `make` fills in.
 std::vector<Expr> along(int count, const std::function<Expr(int)> &make) {
     std::vector<Expr> values;
     for (int a = 0; a < count; a++) values.push_back(make(a));
     return values;
+}
+
+// Tiles of a convolution's output, numbered along x, then y, then the batch: t = tx + tiles_x * (ty + tiles_y * n).
+struct Tiling {
+    Halide::Expr tiles_x, tiles_y, images, pad_x, pad_y;
+};
+
+// The 6 x 6 components of every tile of `map` (c, x, y, n): `transform` applied along x, then along y, to the
+// `taps` values from (4 tx - pad_x, 4 ty - pad_y). The input tiles (6 taps, B^T d B) and the output gradient's
+// (4 taps, A g A^T, pad 0). `rows` is the first pass, for the schedule.
+// Tiles past the last image: with `clamp_images`, the last image's (so that bounds inference can bound the
+// images that an unpadded map is read at, when the schedule's task sizes are expressions); otherwise the map's
+// values there (zero for a map wrapped in constant_exterior: tiles that only round a block up).
+struct TileTransform {
+    Halide::Func rows, tiles;
+};
+TileTransform transform_tiles(Halide::Func map, const Tiling &tiling, int taps,
+                              std::vector<Halide::Expr> (*transform)(const std::vector<Halide::Expr> &),
+                              bool clamp_images, const std::string &name) {
+    Var c("c"), i("i"), j("j"), b("b"), t("t");
+    const Expr column = t % tiling.tiles_x, row = (t / tiling.tiles_x) % tiling.tiles_y,
+               image = clamp_images ? clamp(t / (tiling.tiles_x * tiling.tiles_y), 0, tiling.images - 1)
+                                    : t / (tiling.tiles_x * tiling.tiles_y);
+    TileTransform f{Func(name + "_rows"), Func(name)};
+    f.rows(c, i, b, t) = mux(i, transform(along(taps, [&](int a) {
+                                 return map(c, column * 4 + a - tiling.pad_x, row * 4 + b - tiling.pad_y, image);
+                             })));
+    f.tiles(c, i, j, t) = mux(j, transform(along(taps, [&](int a) { return f.rows(c, i, a, t); })));
+    return f;
+}
+
+// CPU schedule of a TileTransform computed at `at`: vectors of channels, the 36 components unrolled, the rows of
+// one vector of channels in registers (a constant allocation, on the stack), the tiles stored component-major
+// so that a matrix product streams each component's (channel, tile) matrix.
+void schedule_tiles_cpu(TileTransform &f, LoopLevel at, int vector) {
+    Var c = f.tiles.args()[0], i = f.tiles.args()[1], j = f.tiles.args()[2], t = f.tiles.args()[3];
+    Var b = f.rows.args()[2], co("co");
+    f.tiles.compute_at(at)
+        .reorder_storage(c, t, i, j)
+        .split(c, co, c, vector, TailStrategy::GuardWithIf)
+        .reorder(c, i, j, co, t)
+        .vectorize(c)
+        .unroll(i)
+        .unroll(j);
+    f.rows.compute_at(f.tiles, co)
+        .bound_storage(c, vector)
+        .bound_storage(i, 6)
+        .bound_storage(b, 6)
+        .bound_storage(t, 1)
+        .vectorize(c, vector, TailStrategy::GuardWithIf)
+        .unroll(i)
+        .unroll(b);
 }
 
 // U = G g G^T for every (output, input) channel pair, in blocks of output channels, each scaled by `scale` of its
@@ -115,22 +183,15 @@ class Conv2dWinograd : public Generator<Conv2dWinograd> {
     void generate() {
         Var c("c"), k("k"), i("i"), j("j"), t("t"), x("x"), y("y"), n("n"), b("b");
         const Expr channels = input.dim(0).extent();
-        // Tiles of the output (width + 2 pad - 2 wide) are numbered along x, then y, then the batch:
-        // t = tx + tiles_x * (ty + tiles_y * n).
+        // Tiles of the output, which is width + 2 pad - 2 wide.
         const Expr tiles_x = (input.dim(1).extent() + 2 * pad_x + 1) / 4;
         const Expr tiles_y = (input.dim(2).extent() + 2 * pad_y + 1) / 4;
-        // The image is clamped for bounds inference only (the value is always in range): the tasks' sizes below are
-        // expressions, and the input's required region would otherwise come out below 0 in n.
-        const Expr column = t % tiles_x, row = (t / tiles_x) % tiles_y,
-                   image = clamp(t / (tiles_x * tiles_y), 0, input.dim(3).extent() - 1);
 
         /* THE ALGORITHM */
         Func padded = zero_padded(input, input.dim(1).extent(), input.dim(2).extent());
-        Func rows("input_rows");  // B^T along x of row b of each 6x6 input tile
-        rows(c, i, b, t) =
-            mux(i, input_transform(along(6, [&](int a) { return padded(c, column * 4 + a - pad_x, row * 4 + b - pad_y, image); })));
-        Func tiles("input_tiles");  // B^T d B
-        tiles(c, i, j, t) = mux(j, input_transform(along(6, [&](int a) { return rows(c, i, a, t); })));
+        TileTransform in = transform_tiles(padded, {tiles_x, tiles_y, input.dim(3).extent(), pad_x, pad_y}, 6,
+                                           input_transform, true, "input_tiles");
+        Func tiles = in.tiles;
         // The products in blocks of output channels, as the weights are: (ki, kb) is channel kb * kWeightBlock + ki,
         // so that every block is whole (the last one's tail is zero) and a register tile never needs a guard.
         RDom r(0, channels, "r");
@@ -163,7 +224,7 @@ class Conv2dWinograd : public Generator<Conv2dWinograd> {
             // Each stage one thread per value: the tiles and products through global memory, the products'
             // reduction in the thread.
             Var ko("ko"), to("to"), xo("xo"), yn("yn");
-            tiles.compute_root().reorder(i, j, c, t).unroll(i).unroll(j).gpu_tile(c, t, ko, to, 32, 4);
+            in.tiles.compute_root().reorder(i, j, c, t).unroll(i).unroll(j).gpu_tile(c, t, ko, to, 32, 4);
             products.compute_root().reorder(ki, t, i, j, kb).gpu_tile(ki, t, ko, to, 32, 4);
             product.compute_at(products, ki);
             output.fuse(y, n, yn).gpu_tile(k, x, ko, xo, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
@@ -197,24 +258,8 @@ class Conv2dWinograd : public Generator<Conv2dWinograd> {
             .vectorize(k, vector, TailStrategy::GuardWithIf)
             .unroll(px)
             .unroll(py);
-        // The transformed input of the task's tiles, once for all output channels; stored component-major so
-        // that the products stream each component's (channel, tile) matrix.
-        Var co("co");
-        tiles.compute_at(output, yo)
-            .reorder_storage(c, t, i, j)
-            .split(c, co, c, vector, TailStrategy::GuardWithIf)
-            .reorder(c, i, j, co, t)
-            .vectorize(c)
-            .unroll(i)
-            .unroll(j);
-        rows.compute_at(tiles, co)
-            .bound_storage(c, vector)  // constant: on the stack, not an allocation per vector of channels
-            .bound_storage(i, 6)
-            .bound_storage(b, 6)
-            .bound_storage(t, 1)
-            .vectorize(c, vector, TailStrategy::GuardWithIf)
-            .unroll(i)
-            .unroll(b);
+        // The transformed input of the task's tiles, once for all output channels.
+        schedule_tiles_cpu(in, LoopLevel(output, yo), vector);
         // The task's products for one block of output channels, all 36 components, tile by tile of registers.
         Var tg("tg"), tt("tt"), kh("kh");
         products.compute_at(output, ko)
@@ -252,8 +297,113 @@ class Conv2dWinograd : public Generator<Conv2dWinograd> {
     }
 };
 
+// d(loss)/d(weights) and d(loss)/d(bias) of the convolution, given d(loss)/d(output): in the transformed domain,
+// d(loss)/d(U) for each of the 36 components is a matrix product over the tiles of the output gradient's tiles
+// (A g A^T) and the input's (B^T d B); the filter's gradient is G^T (that) G. Same outputs as conv2d_grad_weights
+// (conv_backward_generators.cpp): grad_weights (co, ci, kx, ky), grad_bias (co).
+class Conv2dWinogradGradWeights : public Generator<Conv2dWinogradGradWeights> {
+  public:
+    Input<Buffer<float>> grad_output{"grad_output", 4};
+    Input<Buffer<float>> input{"input", 4};
+    Input<int> pad_x{"pad_x", 1, 0, 2};
+    Input<int> pad_y{"pad_y", 1, 0, 2};
+    Output<Buffer<float>> grad_weights{"grad_weights", 4};
+    Output<Buffer<float>> grad_bias{"grad_bias", 1};
+
+    void generate() {
+        Var k("k"), c("c"), i("i"), j("j"), t("t"), a("a"), b("b"), chunk("chunk");
+        const Expr out_width = grad_output.dim(1).extent(), out_height = grad_output.dim(2).extent();
+        const Expr images = grad_output.dim(3).extent();
+        const Tiling tiling{(out_width + 3) / 4, (out_height + 3) / 4, images, pad_x, pad_y};
+        const Expr tile_count = tiling.tiles_x * tiling.tiles_y * images;
+
+        /* THE ALGORITHM */
+        // Zero outside every dimension: past the map (padding, the last tiles' tails) and past the channels and
+        // tiles that the schedule's blocks round up to.
+        Func input_zero = BoundaryConditions::constant_exterior(input, 0.0f);
+        Func grad_zero = BoundaryConditions::constant_exterior(grad_output, 0.0f);
+        TileTransform in = transform_tiles(input_zero, tiling, 6, input_transform, true, "input_tiles");
+        TileTransform grad = transform_tiles(grad_zero, {tiling.tiles_x, tiling.tiles_y, images, 0, 0}, 4,
+                                             output_transform_adjoint, false, "grad_tiles");
+        // Sums over chunks of kChunk tiles, then over the chunks: a chunk's two matrices stay in L2 while every
+        // register tile of the component's gradient reads them.
+        constexpr int kChunk = 64;
+        RDom r(0, kChunk, "r");
+        Func partial("partial");
+        partial(k, c, i, j, chunk) = 0.0f;
+        partial(k, c, i, j, chunk) += grad.tiles(k, i, j, chunk * kChunk + r) * in.tiles(c, i, j, chunk * kChunk + r);
+        RDom chunks(0, (tile_count + kChunk - 1) / kChunk, "chunks");
+        Func component_grad("component_grad");  // d(loss)/d(U)
+        component_grad(k, c, i, j) = 0.0f;
+        component_grad(k, c, i, j) += partial(k, c, i, j, chunks);
+        Func along_x("grad_along_x");  // G^T along x
+        along_x(k, c, a, j) = mux(a, weight_transform_adjoint(along(6, [&](int u) { return component_grad(k, c, u, j); })));
+        grad_weights(k, c, a, b) = mux(b, weight_transform_adjoint(along(6, [&](int u) { return along_x(k, c, a, u); })));
+        // The bias' gradient is the sum of the output gradient, the (1, 1) component of its tiles (A's second
+        // column is all ones).
+        RDom all_tiles(0, tile_count, "all_tiles");
+        grad_bias(k) = 0.0f;
+        grad_bias(k) += grad.tiles(k, 1, 1, all_tiles);
+
+        /* THE SCHEDULE */
+        for (int d = 0; d < 4; d++) {
+            input.dim(d).set_min(0);
+            grad_output.dim(d).set_min(0);
+            grad_weights.dim(d).set_min(0);
+        }
+        grad_weights.dim(2).set_extent(3).dim(3).set_extent(3);
+        grad_bias.dim(0).set_min(0);
+
+        if (get_target().has_gpu_feature()) {
+            Var ko("ko"), co("co");
+            in.tiles.compute_root().reorder(i, j, c, t).unroll(i).unroll(j).gpu_tile(c, t, ko, co, 32, 4);
+            grad.tiles.compute_root().reorder(i, j, c, t).unroll(i).unroll(j).gpu_tile(c, t, ko, co, 32, 4);
+            component_grad.compute_root().gpu_tile(k, c, ko, co, 32, 4);
+            component_grad.update().gpu_tile(k, c, ko, co, 32, 4);
+            partial.compute_at(component_grad, k);
+            grad_weights.gpu_tile(k, c, ko, co, 32, 4, TailStrategy::GuardWithIf);
+            grad_bias.compute_root().gpu_tile(k, ko, 32, TailStrategy::GuardWithIf);
+            grad_bias.update().gpu_tile(k, ko, 32, TailStrategy::GuardWithIf);
+            return;
+        }
+        const int vector = natural_vector_size<float>();
+        // Both transforms over all tiles, first (they are read once per block of channels).
+        for (TileTransform *f : {&in, &grad}) {
+            schedule_tiles_cpu(*f, LoopLevel::root(), vector);
+            f->tiles.parallel(t, 32, TailStrategy::GuardWithIf);
+        }
+        // Register tile: 2 vectors of output channels x tile_c input channels of accumulators, the 2 gradient
+        // vectors and one broadcast input value: 2 x 7 + 2 + 1 = 17 of AVX-512's 32 registers, 2 x 6 + 2 + 1 = 15
+        // of AVX2's 16. Blocks are rounded up (the extra channels read zeros, and are not stored).
+        const bool avx512 = get_target().has_feature(Target::AVX512);
+        const int tile_k = 2 * vector, tile_c = avx512 ? 7 : 6;
+        Var kb("kb"), cb("cb"), kw("kw"), ij("ij");
+        component_grad.compute_root().vectorize(k, vector, TailStrategy::RoundUp);
+        component_grad.update()
+            .split(k, kb, k, tile_k, TailStrategy::RoundUp)
+            .split(c, cb, c, tile_c, TailStrategy::RoundUp)
+            .reorder(k, c, cb, kb, chunks, i, j)
+            .fuse(i, j, ij)
+            .parallel(ij)
+            .vectorize(k, vector);
+        // The accumulators' storage is the constant tile, so that LLVM keeps them in registers.
+        partial.compute_at(component_grad, cb)
+            .bound_storage(k, tile_k)
+            .bound_storage(c, tile_c)
+            .split(k, kw, k, vector)
+            .vectorize(k)
+            .unroll(kw)
+            .unroll(c);
+        partial.update().split(k, kw, k, vector).reorder(k, kw, c, r, i, j).vectorize(k).unroll(kw).unroll(c);
+        grad_weights.vectorize(k, vector, TailStrategy::GuardWithIf).unroll(a).unroll(b).parallel(c);
+        grad_bias.vectorize(k, vector, TailStrategy::GuardWithIf);
+        grad_bias.update().vectorize(k, vector, TailStrategy::GuardWithIf);
+    }
+};
+
 }  // namespace
 }  // namespace antialiased
 
+HALIDE_REGISTER_GENERATOR(antialiased::Conv2dWinogradGradWeights, conv2d_winograd_grad_weights)
 HALIDE_REGISTER_GENERATOR(antialiased::Conv2dWinogradWeights, conv2d_winograd_weights)
 HALIDE_REGISTER_GENERATOR(antialiased::Conv2dWinograd, conv2d_winograd)

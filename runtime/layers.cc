@@ -22,6 +22,8 @@
 #include "generators/conv2d_grad_weights_cuda.h"
 #include "generators/conv2d_winograd_cpu.h"
 #include "generators/conv2d_winograd_cuda.h"
+#include "generators/conv2d_winograd_grad_weights_cpu.h"
+#include "generators/conv2d_winograd_grad_weights_cuda.h"
 #include "generators/conv2d_winograd_weights_cpu.h"
 #include "generators/dropout_backward_cpu.h"
 #include "generators/dropout_backward_cuda.h"
@@ -290,11 +292,18 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     const Device &device = context.device;
     const int in_group = in_ / options_.groups, k = kernel_;
     Halide::Runtime::Buffer<float> grad_weights = scratch_buffer({out_, in_group, k, k}), grad_bias(out_);
-    auto weights_stage = device.is_cuda() ? conv2d_grad_weights_cuda : conv2d_grad_weights_cpu;
-    check_halide(weights_stage(grad_output.raw(), options_.stride, options_.stride, options_.padding, options_.padding,
-                               options_.dilation, options_.dilation, options_.groups, input.raw(), k, k,
-                               grad_weights.raw_buffer(), grad_bias.raw_buffer()),
-                 describe() + " weight gradient on " + device.name());
+    if (winograd(input.shape())) {
+        auto weights_stage = device.is_cuda() ? conv2d_winograd_grad_weights_cuda : conv2d_winograd_grad_weights_cpu;
+        check_halide(weights_stage(grad_output.raw(), input.raw(), options_.padding, options_.padding,
+                                   grad_weights.raw_buffer(), grad_bias.raw_buffer()),
+                     describe() + " weight gradient on " + device.name());
+    } else {
+        auto weights_stage = device.is_cuda() ? conv2d_grad_weights_cuda : conv2d_grad_weights_cpu;
+        check_halide(weights_stage(grad_output.raw(), options_.stride, options_.stride, options_.padding,
+                                   options_.padding, options_.dilation, options_.dilation, options_.groups, input.raw(),
+                                   k, k, grad_weights.raw_buffer(), grad_bias.raw_buffer()),
+                     describe() + " weight gradient on " + device.name());
+    }
     grad_weights.copy_to_host();
     grad_bias.copy_to_host();
     weight_grad_.resize(weight_.size());
