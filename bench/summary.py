@@ -64,7 +64,12 @@ for name, o, t, r, better in rows:
     print(f'{name:44s}{o:10.2f}{t:10.2f}{r:10.2f}{o / t:9.2f}x{o / r:9.2f}x  {better}')
 conv = read('conv.txt')
 peak = float(re.search(r'peak .*: ([\d.]+) GFLOP/s', conv).group(1))
-alls = re.findall(r'all \|\s+[\d.]+\s+([\d.]+)\s+(\d+)%', conv)
+# The 'all' rows: ms, GFLOP/s of the direct sum's FLOPs and their share of the peak; the 3x3 table's row also the
+# direct sum's ms, GFLOP/s, share of the peak, and Winograd's speedup over it.
+alls = re.findall(r'all \|\s+[\d.]+\s+([\d.]+)\s+(\d+)%(?: \|\s+[\d.]+\s+([\d.]+)\s+(\d+)%\s+([\d.]+)x)?', conv)
 print(f'\nFMA peak (bench/conv_bench, all cores): {peak:.0f} GFLOP/s; {read("sgemm.txt").strip()} (PyTorch/OpenBLAS)')
-print(f'ResNet-50 3x3 convolutions, batch {batch}: {float(alls[0][0]):.0f} GFLOP/s = {alls[0][1]}% of the FMA peak')
-print(f'every convolution of resnet50_lpf4:        {float(alls[1][0]):.0f} GFLOP/s = {alls[1][1]}% of the FMA peak')
+print(f'ResNet-50 3x3 convolutions, batch {batch}, direct sum:  {float(alls[0][2]):.0f} GFLOP/s = {alls[0][3]}% of the FMA peak')
+print(f'  as run (Winograd F(4x4, 3x3)): {float(alls[0][4]):.2f}x faster, {float(alls[0][0]):.0f} GFLOP/s of the direct sum\'s '
+      f'FLOPs = {alls[0][1]}% of the peak')
+print(f'every convolution of resnet50_lpf4, as run: {float(alls[1][0]):.0f} GFLOP/s of the direct sum\'s FLOPs = '
+      f'{alls[1][1]}% of the peak')
