@@ -102,6 +102,12 @@ TileTransform transform_tiles(Halide::Func map, const Tiling &tiling, int taps,
     return f;
 }
 
+// Storage of `f` bounded to `extents` along its dimensions: a constant allocation (on the stack, or in registers)
+// where one small block of it is computed at a time.
+void bound_storage(Func f, const std::vector<int> &extents) {
+    for (size_t d = 0; d < extents.size(); d++) f.bound_storage(f.args()[d], extents[d]);
+}
+
 // CPU schedule of a TileTransform computed at `at`: vectors of channels, the 36 components unrolled, the rows of
 // one vector of channels in registers (a constant allocation, on the stack), the tiles stored component-major
 // so that a matrix product streams each component's (channel, tile) matrix.
@@ -115,14 +121,8 @@ void schedule_tiles_cpu(TileTransform &f, LoopLevel at, int vector) {
         .vectorize(c)
         .unroll(i)
         .unroll(j);
-    f.rows.compute_at(f.tiles, co)
-        .bound_storage(c, vector)
-        .bound_storage(i, 6)
-        .bound_storage(b, 6)
-        .bound_storage(t, 1)
-        .vectorize(c, vector, TailStrategy::GuardWithIf)
-        .unroll(i)
-        .unroll(b);
+    bound_storage(f.rows, {vector, 6, 6, 1});
+    f.rows.compute_at(f.tiles, co).vectorize(c, vector, TailStrategy::GuardWithIf).unroll(i).unroll(b);
 }
 
 // U = G g G^T for every (output, input) channel pair, in blocks of output channels, each scaled by `scale` of its
@@ -135,7 +135,7 @@ class Conv2dWinogradWeights : public Generator<Conv2dWinogradWeights> {
     Output<Buffer<float>> winograd_weights{"winograd_weights", 5};
 
     void generate() {
-        Var ki("ki"), c("c"), i("i"), j("j"), kb("kb"), o("o"), b("b");
+        Var ki("ki"), c("c"), i("i"), j("j"), kb("kb"), o("o");
 
         /* THE ALGORITHM */
         // Zero past the layer's channels: the last block's tail.
@@ -181,7 +181,7 @@ class Conv2dWinograd : public Generator<Conv2dWinograd> {
     Output<Buffer<float>> output{"output", 4};
 
     void generate() {
-        Var c("c"), k("k"), i("i"), j("j"), t("t"), x("x"), y("y"), n("n"), b("b");
+        Var c("c"), k("k"), i("i"), j("j"), t("t"), x("x"), y("y"), n("n");
         const Expr channels = input.dim(0).extent();
         // Tiles of the output, which is width + 2 pad - 2 wide.
         const Expr tiles_x = (input.dim(1).extent() + 2 * pad_x + 1) / 4;
@@ -191,14 +191,13 @@ class Conv2dWinograd : public Generator<Conv2dWinograd> {
         Func padded = zero_padded(input, input.dim(1).extent(), input.dim(2).extent());
         TileTransform in = transform_tiles(padded, {tiles_x, tiles_y, input.dim(3).extent(), pad_x, pad_y}, 6,
                                            input_transform, true, "input_tiles");
-        Func tiles = in.tiles;
         // The products in blocks of output channels, as the weights are: (ki, kb) is channel kb * kWeightBlock + ki,
         // so that every block is whole (the last one's tail is zero) and a register tile never needs a guard.
         RDom r(0, channels, "r");
         Var ki("ki"), kb("kb");
         Func product("product");  // one component of the output tiles, a sum over input channels
         product(ki, kb, i, j, t) = 0.0f;
-        product(ki, kb, i, j, t) += weights(ki, r, i, j, kb) * tiles(r, i, j, t);
+        product(ki, kb, i, j, t) += weights(ki, r, i, j, kb) * in.tiles(r, i, j, t);
         Func products("products");
         products(ki, kb, i, j, t) = product(ki, kb, i, j, t);
         Func columns("output_columns");  // A^T along x
@@ -271,9 +270,8 @@ class Conv2dWinograd : public Generator<Conv2dWinograd> {
             .vectorize(ki, vector);
         // The accumulators' storage is the constant tile, so that LLVM keeps them in registers.
         Var kw("kw");
+        bound_storage(product, {tile_k, 1, 1, 1, tile_t});
         product.compute_at(products, kh)
-            .bound_storage(ki, tile_k)
-            .bound_storage(t, tile_t)
             .split(ki, kw, ki, vector)
             .vectorize(ki)
             .unroll(kw)
@@ -285,15 +283,8 @@ class Conv2dWinograd : public Generator<Conv2dWinograd> {
             .unroll(kw)
             .unroll(t);
         // A^T along x for one tile, the 4 x 6 values in registers; A^T along y is inlined into the output.
-        columns.compute_at(output, tx)
-            .bound_storage(ki, kWeightBlock)
-            .bound_storage(kb, 1)
-            .bound_storage(i, 4)
-            .bound_storage(j, 6)
-            .bound_storage(t, 1)
-            .vectorize(ki, vector)
-            .unroll(i)
-            .unroll(j);
+        bound_storage(columns, {kWeightBlock, 1, 4, 6, 1});
+        columns.compute_at(output, tx).vectorize(ki, vector).unroll(i).unroll(j);
     }
 };
 
@@ -387,9 +378,8 @@ class Conv2dWinogradGradWeights : public Generator<Conv2dWinogradGradWeights> {
             .parallel(ij)
             .vectorize(k, vector);
         // The accumulators' storage is the constant tile, so that LLVM keeps them in registers.
+        bound_storage(partial, {tile_k, tile_c, 1, 1, 1});
         partial.compute_at(component_grad, cb)
-            .bound_storage(k, tile_k)
-            .bound_storage(c, tile_c)
             .split(k, kw, k, vector)
             .vectorize(k)
             .unroll(kw)
