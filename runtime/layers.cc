@@ -152,13 +152,13 @@ Conv2d::Conv2d(int in_channels, int out_channels, int kernel_size, ConvOptions o
 
 bool Conv2d::winograd(const Shape &input) const {
     if (!winograd_allowed_ || options_.algorithm == ConvAlgorithm::kWinograd) return winograd_allowed_;
-    // With few tiles the stage's time goes to reading the transformed weights, 4x the filter's size: 512
-    // channels at 7 px, 4 tiles an image, run at 0.44x the direct sum's speed at batch 1 (bench/conv_bench
-    // --batch 1), 1.8x at batch 16; at 14 px, 16 tiles, 1.45x at batch 1. The choice depends on the map, not
-    // on the batch, so that an image's result does not depend on the batch it comes in (nor a data-parallel
-    // step on how the batch is split among the ranks).
+    // With few tiles the stage's time goes to reading the transformed weights, 4x the filter's size. The choice
+    // depends on the map, not on the batch, so that an image's result does not depend on the batch it comes in
+    // (nor a data-parallel step on how the batch is split among the ranks). bench/conv_bench, 512 channels at
+    // 7 px (2 x 2 tiles an image): Winograd 1.8x the direct sum's speed at batch 16, 0.44x at batch 1; batches
+    // win (training), so from 2 x 2 tiles up.
     const int width = input.w + 2 * options_.padding - 2, height = input.h + 2 * options_.padding - 2;
-    return ((width + 3) / 4) * ((height + 3) / 4) >= 16;
+    return ((width + 3) / 4) * ((height + 3) / 4) >= 4;
 }
 
 std::string Conv2d::describe() const {

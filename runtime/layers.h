@@ -14,8 +14,8 @@ namespace antialiased {
 
 // How a convolution is computed: direct (any geometry), or by Winograd's F(4x4, 3x3) (kernel 3, stride 1, dilation 1,
 // groups 1, padding up to 2: 4x fewer multiplications, float error a few times the direct sum's). kAuto takes
-// Winograd where it applies and is faster: 16 channels or more each side, and output maps of 16 tiles (4 x 4) or
-// more, 13 x 13 px and up (generators/conv_winograd_generators.cpp, bench/conv_bench).
+// Winograd where it applies and is faster: 16 channels or more each side, and output maps of 2 x 2 tiles (4 x 4)
+// or more, 5 x 5 px and up (generators/conv_winograd_generators.cpp, bench/conv_bench).
 enum class ConvAlgorithm { kAuto, kDirect, kWinograd };
 
 struct ConvOptions {

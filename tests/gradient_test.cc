@@ -29,8 +29,8 @@ const std::map<std::string, std::function<ModulePtr()>> &cases() {
         {"conv3x3_tails", [] { return conv(40, 70, 3, {1, 1, 1, 1, false}); }},
         {"conv3x3_wide", [] { return conv(128, 128, 3, {1, 1, 1, 1, false}); }},
         {"conv3x3_large_map", [] { return conv(16, 32, 3, {1, 1, 1, 1, true}); }},
-        // 3x3 with stride 1, 16 channels or more and an output of 16 tiles (4 x 4) or more runs Winograd's
-        // algorithm (conv3x3_wide, _large_map, _pad0, _pad2); the rest, the direct sum.
+        // 3x3 with stride 1, 16 channels or more and an output of 2 x 2 tiles (4 x 4) or more runs Winograd's
+        // algorithm (conv3x3_tails, _wide, _large_map, _pad0, _pad2); the rest, the direct sum.
         {"conv3x3_pad0", [] { return conv(24, 40, 3, {1, 0, 1, 1, true}); }},
         {"conv3x3_pad2", [] { return conv(33, 17, 3, {1, 2, 1, 1, false}); }},
         {"conv3x3_winograd_forced", [] { return conv(5, 7, 3, {1, 1, 1, 1, true, ConvAlgorithm::kWinograd}); }},
