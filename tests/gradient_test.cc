@@ -222,6 +222,22 @@ TEST(Dropout, ZeroesAboutPOfTheValuesScalesTheRestAndItsGradientUsesTheSameMask)
     EXPECT_THROW(Dropout(1.0f), Error);
 }
 
+TEST(Conv2d, WinogradIsRefusedWhereItCannotCompute) {
+    for (const ConvOptions &options : {ConvOptions{2, 1, 1, 1, true, ConvAlgorithm::kWinograd},
+                                       ConvOptions{1, 3, 1, 1, true, ConvAlgorithm::kWinograd}}) {
+        try {
+            Conv2d conv(16, 16, 3, options);
+            FAIL() << "stride " << options.stride << ", padding " << options.padding;
+        } catch (const Error &e) {
+            EXPECT_NE(std::string(e.what()).find("Winograd's algorithm needs kernel 3, stride 1, dilation 1, groups 1, "
+                                                 "padding <= 2"),
+                      std::string::npos)
+                << e.what();
+        }
+    }
+    EXPECT_THROW(Conv2d(16, 16, 5, ConvOptions{1, 2, 1, 1, true, ConvAlgorithm::kWinograd}), Error);
+}
+
 TEST(Training, FusedModulesRefuseToTrain) {
     Sequential net({std::make_shared<Conv2d>(3, 4, 3), std::make_shared<BatchNorm2d>(4), std::make_shared<ReLU>()});
     for (StateEntry &entry : state_entries(net)) {
