@@ -289,16 +289,54 @@ Tensor Conv2d::forward_train(const Tensor &input, TrainContext &context) {
     return output;
 }
 
+void Conv2d::winograd_weight_gradient(const Tensor &input, const Tensor &grad_output, const Device &device,
+                                      Halide::Runtime::Buffer<float> &grad_weights,
+                                      Halide::Runtime::Buffer<float> &grad_bias) const {
+    // The stage keeps the transformed tiles of both maps, 36 floats per channel and tile: in slices of images
+    // of ~16 MB each (4 images of a 128-channel 56 px layer, 58 MB for 16), whose gradients are summed, so
+    // that this scratch does not set the training step's peak memory.
+    const Shape &s = grad_output.shape();
+    const size_t per_image = size_t(36) * std::max(in_, out_) * ((s.w + 3) / 4) * ((s.h + 3) / 4) * sizeof(float);
+    const int slice = int(std::clamp<size_t>((size_t(16) << 20) / per_image, 1, size_t(s.n)));
+    auto stage = device.is_cuda() ? conv2d_winograd_grad_weights_cuda : conv2d_winograd_grad_weights_cpu;
+    Halide::Runtime::Buffer<float> slice_weights, slice_bias;  // the later slices' gradients
+    if (slice < s.n) {
+        slice_weights = scratch_buffer({grad_weights.dim(0).extent(), grad_weights.dim(1).extent(), 3, 3});
+        slice_bias = Halide::Runtime::Buffer<float>(grad_bias.dim(0).extent());
+    }
+    for (int n = 0; n < s.n; n += slice) {
+        // The images [n, n + slice) of both maps, as buffers whose batch starts at 0, as the stage asks.
+        Halide::Runtime::Buffer<float> in(*input.raw()), grad(*grad_output.raw());
+        const int count = std::min(slice, s.n - n);
+        in.crop(3, n, count);
+        in.translate(3, -n);
+        grad.crop(3, n, count);
+        grad.translate(3, -n);
+        const bool first = n == 0;
+        Halide::Runtime::Buffer<float> &w = first ? grad_weights : slice_weights, &b = first ? grad_bias : slice_bias;
+        check_halide(stage(grad.raw_buffer(), in.raw_buffer(), options_.padding, options_.padding, w.raw_buffer(),
+                           b.raw_buffer()),
+                     describe() + " weight gradient on " + device.name());
+        if (first) continue;
+        w.copy_to_host();
+        b.copy_to_host();
+        grad_weights.copy_to_host();
+        grad_bias.copy_to_host();
+        const size_t weights = w.number_of_elements();
+        for (size_t i = 0; i < weights; i++) grad_weights.data()[i] += w.data()[i];
+        for (int i = 0; i < b.dim(0).extent(); i++) grad_bias.data()[i] += b.data()[i];
+        grad_weights.set_host_dirty();
+        grad_bias.set_host_dirty();
+    }
+}
+
 Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool input_grad) {
     const Tensor input = saved_input_.take();
     const Device &device = context.device;
     const int in_group = in_ / options_.groups, k = kernel_;
     Halide::Runtime::Buffer<float> grad_weights = scratch_buffer({out_, in_group, k, k}), grad_bias(out_);
     if (winograd(input.shape())) {
-        auto weights_stage = device.is_cuda() ? conv2d_winograd_grad_weights_cuda : conv2d_winograd_grad_weights_cpu;
-        check_halide(weights_stage(grad_output.raw(), input.raw(), options_.padding, options_.padding,
-                                   grad_weights.raw_buffer(), grad_bias.raw_buffer()),
-                     describe() + " weight gradient on " + device.name());
+        winograd_weight_gradient(input, grad_output, device, grad_weights, grad_bias);
     } else {
         auto weights_stage = device.is_cuda() ? conv2d_grad_weights_cuda : conv2d_grad_weights_cpu;
         check_halide(weights_stage(grad_output.raw(), options_.stride, options_.stride, options_.padding,

@@ -53,6 +53,10 @@ class Conv2d : public Module {
     // flipped, channels swapped). `out` is (kWeightBlock, in, 6, 6, blocks of out), in and out swapped if
     // transposed.
     void winograd_weights(const std::vector<float> &scales, bool transposed, Halide::Runtime::Buffer<float> &out) const;
+    // The Winograd stage's weight and bias gradients of the saved input and `grad_output`, into those buffers.
+    void winograd_weight_gradient(const Tensor &input, const Tensor &grad_output, const Device &device,
+                                  Halide::Runtime::Buffer<float> &grad_weights,
+                                  Halide::Runtime::Buffer<float> &grad_bias) const;
     // Whether a map of `input`'s shape goes through Winograd's stages (forward and input gradient).
     bool winograd(const Shape &input) const;
     // The forward stages' weights, laid out on first use after prepare(): a layer keeps only the layouts that

@@ -32,6 +32,7 @@ CASES = {
     'conv3x3_large_map': (lambda: nn.Conv2d(16, 32, 3, 1, 1), (4, 16, 64, 64), False),
     'conv3x3_pad0': (lambda: nn.Conv2d(24, 40, 3, 1, 0), (2, 24, 19, 17), False),
     'conv3x3_pad2': (lambda: nn.Conv2d(33, 17, 3, 1, 2, bias=False), (2, 33, 13, 11), False),
+    'conv3x3_sliced': (lambda: nn.Conv2d(128, 128, 3, 1, 1), (5, 128, 56, 56), False),
     'conv3x3_winograd_forced': (lambda: nn.Conv2d(5, 7, 3, 1, 1), (2, 5, 9, 8), False),
     'conv3x3_direct_forced': (lambda: nn.Conv2d(128, 128, 3, 1, 1, bias=False), (4, 128, 12, 12), False),
     'conv_depthwise': (lambda: nn.Conv2d(24, 24, 3, 1, 1, groups=24, bias=False), (2, 24, 8, 7), False),
