@@ -108,6 +108,18 @@ void bound_storage(Func f, const std::vector<int> &extents) {
     for (size_t d = 0; d < extents.size(); d++) f.bound_storage(f.args()[d], extents[d]);
 }
 
+// A register tile of accumulators: `f`, a sum (its pure definition, then one update over `r`), computed at `at`
+// one tile at a time, along its first dimension in 2 vectors and along `u` unrolled. Its storage is the constant
+// tile `extents`, so that LLVM keeps the accumulators in registers (with the tile's guarded extent as the stride,
+// every FMA loaded and stored its accumulator). The update's loops, outermost last: r, then the tile.
+void schedule_register_tile(Func f, LoopLevel at, const std::vector<int> &extents, Var u, RVar r, int vector) {
+    const std::vector<Var> args = f.args();  // (vectorized, ..., i, j, ...): components (i, j) are args 2 and 3
+    Var v = args[0], vw("vw");
+    bound_storage(f, extents);
+    f.compute_at(at).split(v, vw, v, vector).vectorize(v).unroll(vw).unroll(u);
+    f.update().split(v, vw, v, vector).reorder(v, vw, u, r, args[2], args[3]).vectorize(v).unroll(vw).unroll(u);
+}
+
 // CPU schedule of a TileTransform computed at `at`: vectors of channels, the 36 components unrolled, the rows of
 // one vector of channels in registers (a constant allocation, on the stack), the tiles stored component-major
 // so that a matrix product streams each component's (channel, tile) matrix.
@@ -268,20 +280,7 @@ class Conv2dWinograd : public Generator<Conv2dWinograd> {
             .split(ki, kh, ki, tile_k)
             .reorder(ki, tt, kh, tg, i, j)
             .vectorize(ki, vector);
-        // The accumulators' storage is the constant tile, so that LLVM keeps them in registers.
-        Var kw("kw");
-        bound_storage(product, {tile_k, 1, 1, 1, tile_t});
-        product.compute_at(products, kh)
-            .split(ki, kw, ki, vector)
-            .vectorize(ki)
-            .unroll(kw)
-            .unroll(t);
-        product.update()
-            .split(ki, kw, ki, vector)
-            .reorder(ki, kw, t, r, i, j)
-            .vectorize(ki)
-            .unroll(kw)
-            .unroll(t);
+        schedule_register_tile(product, LoopLevel(products, kh), {tile_k, 1, 1, 1, tile_t}, t, r, vector);
         // A^T along x for one tile, the 4 x 6 values in registers; A^T along y is inlined into the output.
         bound_storage(columns, {kWeightBlock, 1, 4, 6, 1});
         columns.compute_at(output, tx).vectorize(ki, vector).unroll(i).unroll(j);
@@ -368,7 +367,7 @@ class Conv2dWinogradGradWeights : public Generator<Conv2dWinogradGradWeights> {
         // of AVX2's 16. Blocks are rounded up (the extra channels read zeros, and are not stored).
         const bool avx512 = get_target().has_feature(Target::AVX512);
         const int tile_k = 2 * vector, tile_c = avx512 ? 7 : 6;
-        Var kb("kb"), cb("cb"), kw("kw"), ij("ij");
+        Var kb("kb"), cb("cb"), ij("ij");
         component_grad.compute_root().vectorize(k, vector, TailStrategy::RoundUp);
         component_grad.update()
             .split(k, kb, k, tile_k, TailStrategy::RoundUp)
@@ -377,14 +376,7 @@ class Conv2dWinogradGradWeights : public Generator<Conv2dWinogradGradWeights> {
             .fuse(i, j, ij)
             .parallel(ij)
             .vectorize(k, vector);
-        // The accumulators' storage is the constant tile, so that LLVM keeps them in registers.
-        bound_storage(partial, {tile_k, tile_c, 1, 1, 1});
-        partial.compute_at(component_grad, cb)
-            .split(k, kw, k, vector)
-            .vectorize(k)
-            .unroll(kw)
-            .unroll(c);
-        partial.update().split(k, kw, k, vector).reorder(k, kw, c, r, i, j).vectorize(k).unroll(kw).unroll(c);
+        schedule_register_tile(partial, LoopLevel(component_grad, cb), {tile_k, tile_c, 1, 1, 1}, c, r, vector);
         grad_weights.vectorize(k, vector, TailStrategy::GuardWithIf).unroll(a).unroll(b).parallel(c);
         grad_bias.vectorize(k, vector, TailStrategy::GuardWithIf);
         grad_bias.update().vectorize(k, vector, TailStrategy::GuardWithIf);

@@ -335,7 +335,8 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     const Device &device = context.device;
     const int in_group = in_ / options_.groups, k = kernel_;
     Halide::Runtime::Buffer<float> grad_weights = scratch_buffer({out_, in_group, k, k}), grad_bias(out_);
-    if (winograd(input.shape())) {
+    const bool winograd_stages = winograd(input.shape());
+    if (winograd_stages) {
         winograd_weight_gradient(input, grad_output, device, grad_weights, grad_bias);
     } else {
         auto weights_stage = device.is_cuda() ? conv2d_grad_weights_cuda : conv2d_grad_weights_cpu;
@@ -354,7 +355,7 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     if (options_.bias) bias_grad_.assign(grad_bias.data(), grad_bias.data() + out_);
     if (!input_grad) return Tensor();
     Tensor grad_input = Tensor::uninitialized(input.shape());
-    if (winograd(input.shape())) {
+    if (winograd_stages) {
         // The same convolution of the output gradient, with the filter flipped and transposed, padding 2 - pad.
         Halide::Runtime::Buffer<float> weights_t = scratch_buffer({kWeightBlock, out_, 6, 6, weight_blocks(in_)});
         winograd_weights(std::vector<float>(in_, 1.0f), true, weights_t);
