@@ -9,6 +9,7 @@
 #include "runtime/error.h"
 #include "runtime/file_io.h"
 #include "runtime/npy.h"
+#include "tests/error_of.h"
 
 namespace antialiased {
 namespace {
@@ -23,12 +24,7 @@ class CheckpointTest : public ::testing::Test {
     }
     static std::string file(const std::string &name) { return dir_ + "/" + name; }
     static std::string error_of(const std::string &path) {
-        try {
-            Checkpoint::read(path).state_dict();
-        } catch (const Error &e) {
-            return e.what();
-        }
-        return "";
+        return antialiased::error_of([&] { Checkpoint::read(path).state_dict(); });
     }
     static std::string dir_;
 };

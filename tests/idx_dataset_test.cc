@@ -9,6 +9,7 @@
 
 #include "runtime/error.h"
 #include "runtime/idx_dataset.h"
+#include "tests/error_of.h"
 #include "tests/scratch_dir.h"
 
 namespace antialiased {
@@ -39,12 +40,7 @@ std::string labels_file(uint32_t n) {
 }
 
 std::string error_of(const std::string &images, const std::string &labels) {
-    try {
-        read_idx_dataset(images, labels);
-    } catch (const Error &e) {
-        return e.what();
-    }
-    return "";
+    return antialiased::error_of([&] { read_idx_dataset(images, labels); });
 }
 
 TEST(IdxDataset, ReadsPlainAndGzippedFiles) {

@@ -11,6 +11,7 @@
 #include "runtime/error.h"
 #include "runtime/image_folder.h"
 #include "runtime/transforms.h"
+#include "tests/error_of.h"
 #include "tests/scratch_dir.h"
 #include "tests/tool_run.h"
 
@@ -25,12 +26,7 @@ void touch(const std::string &path) {
 }
 
 std::string error_of(const std::string &root) {
-    try {
-        scan_image_folder(root);
-    } catch (const Error &e) {
-        return e.what();
-    }
-    return "";
+    return antialiased::error_of([&] { scan_image_folder(root); });
 }
 
 TEST(ImageFolder, ListsWhatTorchvisionLists) {

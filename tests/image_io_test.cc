@@ -9,18 +9,14 @@
 #include "runtime/error.h"
 #include "runtime/file_io.h"
 #include "runtime/image_io.h"
+#include "tests/error_of.h"
 
 namespace antialiased {
 namespace {
 
 // The error decoding `bytes` gives.
 std::string decode_error(const std::string &bytes, const std::string &name) {
-    try {
-        decode_image(bytes, name);
-    } catch (const Error &e) {
-        return e.what();
-    }
-    return "no error";
+    return antialiased::error_of([&] { decode_image(bytes, name); });
 }
 
 std::string temp_path(const std::string &name) { return std::string(std::getenv("TEST_TMPDIR")) + "/" + name; }
