@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "bench/best_time.h"
-#include "bench/resnet50_layers.h"
+#include "bench/network_layers.h"
 #include "generators/conv2d_adams2019.h"
 #include "generators/conv2d_cpu.h"
 #include "generators/conv2d_li2018.h"

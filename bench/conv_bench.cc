@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "bench/best_time.h"
-#include "bench/resnet50_layers.h"
+#include "bench/network_layers.h"
 #include "runtime/layers.h"
 
 DEFINE_int32(batch, 16, "N");
@@ -22,6 +22,7 @@ DEFINE_double(seconds, 2, "time per measurement");
 DEFINE_bool(backward, false,
             "time the gradient stages instead (weights and input, twice the forward's FLOPs; the stem: weights only), "
             "and each one's milliseconds");
+DEFINE_bool(small, false, "time resnet18_lpf3's convolutions at 32 px (the demo's workload; use --batch 64) instead");
 DEFINE_string(only, "", "time only the layers of this in,out,kernel,px (e.g. 64,256,1,56), to profile one shape");
 
 namespace antialiased {
@@ -156,6 +157,11 @@ int main(int argc, char **argv) {
     const double peak = peak_gflops();
     std::printf("peak (FMA kernel, %u threads, %s): %.1f GFLOP/s\n", std::thread::hardware_concurrency(),
                 __builtin_cpu_supports("avx512f") ? "AVX-512" : "AVX2", peak);
+    if (FLAGS_small) {
+        std::printf("\nEvery convolution of resnet18_lpf3 at 32 px (times the count), batch %d\n", FLAGS_batch);
+        time_layers(kResnet18Lpf3At32, peak, true);
+        return 0;
+    }
     std::printf("\nResNet-50's 3x3 convolutions, batch %d\n", FLAGS_batch);
     std::vector<Layer> three_by_three;
     for (auto [c, px] : {std::pair{64, 56}, {128, 28}, {256, 14}, {512, 7}, {128, 56}, {256, 28}, {512, 14}}) {

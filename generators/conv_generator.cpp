@@ -80,7 +80,22 @@ class Conv2d : public Generator<Conv2d> {
         // accumulators would spill as well.
         const bool avx512 = get_target().has_feature(Target::AVX512);
         const int tile_c = 2 * vector, tile_x = avx512 ? 7 : 6;
-        Var coo("coo"), xo("xo"), yn("yn"), cv("cv");
+        Var coo("coo"), xo("xo"), yn("yn"), cv("cv"), no("no");
+        // Narrow maps (fewer columns than the tile: the 4, 2 and 1 px maps of 32 px images) would leave most of
+        // the tile's accumulators idle: there the tile runs along tile_n images at one pixel instead (same
+        // register count), the loops keeping the names the other stages are placed at. The batch must fill
+        // one tile, as the last tile shifts inwards to keep the unrolled extent constant.
+        const int tile_n = avx512 ? 8 : 6;
+        const Expr narrow = output.dim(1).extent() < tile_x && output.dim(3).extent() >= tile_n;
+        output.specialize(narrow)
+            .split(co, coo, co, tile_c, TailStrategy::GuardWithIf)
+            .split(x, xo, x, 1)
+            .split(n, no, n, tile_n, TailStrategy::ShiftInwards)
+            .reorder(co, x, n, xo, coo, y, no)
+            .fuse(y, no, yn)
+            .parallel(yn)
+            .vectorize(co, vector, TailStrategy::GuardWithIf)
+            .unroll(n);
         output.split(co, coo, co, tile_c, TailStrategy::GuardWithIf)
             .split(x, xo, x, tile_x, TailStrategy::GuardWithIf)
             .reorder(co, x, xo, coo, y, n)
@@ -95,11 +110,20 @@ class Conv2d : public Generator<Conv2d> {
         conv.compute_at(output, xo)
             .bound_storage(co, tile_c)
             .bound_storage(x, tile_x)
+            .bound_storage(n, tile_n)
             .split(co, cv, co, vector, TailStrategy::GuardWithIf)
             .vectorize(co)
             .unroll(cv)
-            .unroll(x);
+            .unroll(x)
+            .unroll(n);
         const std::vector<RVar> r = conv.rvars();  // (ci, kx, ky)
+        Stage narrow_update = conv.update().specialize(narrow);
+        narrow_update.split(co, cv, co, vector, TailStrategy::GuardWithIf)
+            .reorder(co, cv, n, x, r[0], r[1], r[2])
+            .vectorize(co)
+            .unroll(cv)
+            .unroll(n)
+            .unroll(x);
         conv.update()
             .split(co, cv, co, vector, TailStrategy::GuardWithIf)
             .reorder(co, cv, x, r[0], r[1], r[2])
@@ -108,8 +132,10 @@ class Conv2d : public Generator<Conv2d> {
             .unroll(x);
         // Dense and depthwise layers address their inputs without the group arithmetic: a broadcast of one
         // input channel (dense) or a vector of consecutive channels (depthwise).
-        conv.update().specialize(groups == 1);
-        conv.update().specialize(in_group == 1 && out_group == 1);
+        for (Stage stage : {narrow_update, conv.update()}) {
+            stage.specialize(groups == 1);
+            stage.specialize(in_group == 1 && out_group == 1);
+        }
     }
 };
 

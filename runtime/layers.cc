@@ -45,28 +45,35 @@
 namespace antialiased {
 namespace {
 
-// Calls f(i, j) for every i < rows and j < cols in 16 x 16 tiles: a copy between a layout where i is innermost
-// and one where j is then reads and writes whole cache lines (16 floats), not one float per line. Bands of 16
-// rows run in parallel on Halide's thread pool (the relayouts of a training step's weights, 3 x 25 M floats for
-// ResNet-50, took 5% of a step on one core while the other waited); f must write distinct memory for each (i, j).
+// Calls f(co, tap, ci) for every output channel co < out, tap < taps and input channel ci < in_group (the stages'
+// dense column j = tap * in_group + ci) of a convolution's weights, in tiles of 16 output channels x 16 input channels x every tap. A tile then reads
+// and writes whole cache lines on both sides of a relayout, whichever it copies between: PyTorch's layout, where a
+// channel pair's taps are contiguous (one run of 16 x taps floats per output channel), and the stages' layouts,
+// where 16 consecutive input channels (or output channels) are. Tiles of 16 consecutive j, i.e. one tap at a time,
+// wrote each PyTorch cache line once per tap, 9 times for a 3x3 layer. Bands of 16 output channels run in
+// parallel on Halide's thread pool (the relayouts of a training step's weights, 3 x 25 M floats for ResNet-50, took
+// 5% of a step on one core while the other waited); f must write distinct memory for each (co, tap, ci).
 template <typename F>
-void for_each_tiled(size_t rows, size_t cols, F f) {
+void for_each_weight(size_t out, size_t in_group, size_t taps, F f) {
     constexpr size_t kTile = 16;
     struct Work {
-        size_t rows, cols;
+        size_t out, in_group, taps;
         F *f;
-    } work{rows, cols, &f};
+    } work{out, in_group, taps, &f};
     const auto band = [](void *, int index, uint8_t *closure) -> int {
         const Work &w = *reinterpret_cast<Work *>(closure);
-        const size_t i0 = size_t(index) * kTile;
-        for (size_t j0 = 0; j0 < w.cols; j0 += kTile) {
-            for (size_t i = i0; i < std::min(w.rows, i0 + kTile); i++) {
-                for (size_t j = j0; j < std::min(w.cols, j0 + kTile); j++) (*w.f)(i, j);
+        const size_t co0 = size_t(index) * kTile, co1 = std::min(w.out, co0 + kTile);
+        for (size_t ci0 = 0; ci0 < w.in_group; ci0 += kTile) {
+            const size_t ci1 = std::min(w.in_group, ci0 + kTile);
+            for (size_t co = co0; co < co1; co++) {
+                for (size_t tap = 0; tap < w.taps; tap++) {
+                    for (size_t ci = ci0; ci < ci1; ci++) (*w.f)(co, tap, ci);
+                }
             }
         }
         return 0;
     };
-    halide_do_par_for(nullptr, band, 0, int((rows + kTile - 1) / kTile), reinterpret_cast<uint8_t *>(&work));
+    halide_do_par_for(nullptr, band, 0, int((out + kTile - 1) / kTile), reinterpret_cast<uint8_t *>(&work));
 }
 
 // A fused module computes a different function than its state describes alone; training needs them apart.
@@ -95,6 +102,41 @@ int window_output(const char *layer, int size, int extent, int stride, int paddi
                     std::to_string(extent) + " px window");
     }
     return (size + 2 * padding - extent) / stride + 1;
+}
+
+// The taps of a convolution that read inside the input for some output pixel, along one axis: [first, first +
+// count). On maps smaller than the kernel's reach (a 3x3 layer with padding 1 on a 1 px map: the centre tap
+// only) the others read zero padding alone, and the stages run on the live part of the filter instead, with the
+// padding reduced to match: 1/9 of the work there.
+struct LiveTaps {
+    int first = 0, count = 0;
+};
+LiveTaps live_taps(int size, int out_size, int kernel, int stride, int padding, int dilation) {
+    LiveTaps live{kernel, 0};
+    for (int k = 0; k < kernel; k++) {
+        // Pixel x reads x * stride + k * dilation - padding: inside for some x < out_size?
+        const int offset = k * dilation - padding;
+        const bool reads = offset < size && (out_size - 1) * stride + offset >= 0;
+        if (reads) live.first = std::min(live.first, k), live.count = k - live.first + 1;
+    }
+    // The stages take padding >= 0: dropping taps reduces it by first * dilation, which must stay >= 0.
+    if (live.count == 0 || live.first * dilation > padding) return {0, kernel};
+    return live;
+}
+
+// The live taps of a layer, along x and y, for an input and output of these shapes.
+std::pair<LiveTaps, LiveTaps> live_filter(const Shape &input, const Shape &output, int kernel, const ConvOptions &o) {
+    return {live_taps(input.w, output.w, kernel, o.stride, o.padding, o.dilation),
+            live_taps(input.h, output.h, kernel, o.stride, o.padding, o.dilation)};
+}
+
+// `weights` (dims kx_dim and kx_dim + 1 the filter's) cropped to the live taps, mins back at 0.
+Halide::Runtime::Buffer<float> live_part(const Halide::Runtime::Buffer<float> &weights, int kx_dim, LiveTaps tx,
+                                         LiveTaps ty) {
+    Halide::Runtime::Buffer<float> part = weights.cropped(kx_dim, tx.first, tx.count).cropped(kx_dim + 1, ty.first, ty.count);
+    part.translate(kx_dim, -tx.first);
+    part.translate(kx_dim + 1, -ty.first);
+    return part;
 }
 
 // Scratch that a training step needs again every batch: from the pool, so that its pages are not faulted in
@@ -225,7 +267,9 @@ Halide::Runtime::Buffer<float> &Conv2d::direct_weights() const {
     float *w = weights_.data();
     const WeightOffsets &at = weight_offsets();
     const size_t block = size_t(kWeightBlock) * at.column.size();  // floats per block of output channels
-    for_each_tiled(at.column.size(), size_t(out_), [&](size_t j, size_t co) {
+    const size_t in_group = size_t(in_ / options_.groups);
+    for_each_weight(size_t(out_), in_group, size_t(kernel_) * kernel_, [&](size_t co, size_t tap, size_t ci) {
+        const size_t j = tap * in_group + ci;
         w[co / kWeightBlock * block + j * kWeightBlock + co % kWeightBlock] =
             weight_[co * at.row + at.column[j]] * scales_[co];
     });
@@ -274,10 +318,12 @@ Tensor Conv2d::forward(const Tensor &input, const Device &device) const {
                      describe() + " on " + device.name());
         return output;
     }
+    const auto [tx, ty] = live_filter(s, out, kernel_, options_);
+    Halide::Runtime::Buffer<float> weights = live_part(direct_weights(), 2, tx, ty);
     auto pipeline = device.is_cuda() ? conv2d_cuda : conv2d_cpu;
-    check_halide(pipeline(input.raw(), direct_weights().raw_buffer(), biases_.raw_buffer(), options_.stride, options_.stride,
-                          options_.padding, options_.padding, options_.dilation, options_.dilation, options_.groups,
-                          int(activation_), output.raw()),
+    check_halide(pipeline(input.raw(), weights.raw_buffer(), biases_.raw_buffer(), options_.stride, options_.stride,
+                          options_.padding - tx.first * options_.dilation, options_.padding - ty.first * options_.dilation,
+                          options_.dilation, options_.dilation, options_.groups, int(activation_), output.raw()),
                  describe() + " on " + device.name());
     return output;
 }
@@ -336,13 +382,18 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     const int in_group = in_ / options_.groups, k = kernel_;
     Halide::Runtime::Buffer<float> grad_weights = scratch_buffer({out_, in_group, k, k}), grad_bias(out_);
     const bool winograd_stages = winograd(input.shape());
+    const auto [tx, ty] = live_filter(input.shape(), grad_output.shape(), k, options_);
+    const int pad_x = options_.padding - tx.first * options_.dilation, pad_y = options_.padding - ty.first * options_.dilation;
     if (winograd_stages) {
         winograd_weight_gradient(input, grad_output, device, grad_weights, grad_bias);
     } else {
+        // The dead taps' gradient is zero: the stage fills the live ones.
+        if (tx.count < k || ty.count < k) grad_weights.fill(0.0f);
+        Halide::Runtime::Buffer<float> live_grad = live_part(grad_weights, 2, tx, ty);
         auto weights_stage = device.is_cuda() ? conv2d_grad_weights_cuda : conv2d_grad_weights_cpu;
-        check_halide(weights_stage(grad_output.raw(), options_.stride, options_.stride, options_.padding,
-                                   options_.padding, options_.dilation, options_.dilation, options_.groups, input.raw(),
-                                   k, k, grad_weights.raw_buffer(), grad_bias.raw_buffer()),
+        check_halide(weights_stage(grad_output.raw(), options_.stride, options_.stride, pad_x, pad_y,
+                                   options_.dilation, options_.dilation, options_.groups, input.raw(), tx.count,
+                                   ty.count, live_grad.raw_buffer(), grad_bias.raw_buffer()),
                      describe() + " weight gradient on " + device.name());
     }
     grad_weights.copy_to_host();
@@ -350,8 +401,11 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     weight_grad_.resize(weight_.size());
     const float *gw = grad_weights.data();  // dense, co innermost
     const WeightOffsets &at = weight_offsets();
-    for_each_tiled(at.column.size(), size_t(out_),
-                   [&](size_t j, size_t co) { weight_grad_[co * at.row + at.column[j]] = gw[j * out_ + co]; });
+    for_each_weight(size_t(out_), size_t(in_group), size_t(k) * k,
+                    [&](size_t co, size_t tap, size_t ci) {
+                        const size_t j = tap * in_group + ci;
+                        weight_grad_[co * at.row + at.column[j]] = gw[j * out_ + co];
+                    });
     if (options_.bias) bias_grad_.assign(grad_bias.data(), grad_bias.data() + out_);
     if (!input_grad) return Tensor();
     Tensor grad_input = Tensor::uninitialized(input.shape());
@@ -376,15 +430,14 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     Halide::Runtime::Buffer<float> weights_t = scratch_buffer({row, out_, k, k});
     weights_t.crop(0, 0, in_group);
     float *wt = weights_t.data();
-    for_each_tiled(at.column.size(), size_t(out_), [&](size_t j, size_t co) {
-        const size_t ci = j % in_group, kk = j / in_group;
-        wt[(kk * out_ + co) * row + ci] = weight_[co * at.row + at.column[j]];
+    for_each_weight(size_t(out_), size_t(in_group), size_t(k) * k, [&](size_t co, size_t tap, size_t ci) {
+        wt[(tap * out_ + co) * row + ci] = weight_[co * at.row + at.column[tap * in_group + ci]];
     });
     weights_t.set_host_dirty();
+    Halide::Runtime::Buffer<float> live_weights_t = live_part(weights_t, 2, tx, ty);
     auto input_stage = device.is_cuda() ? conv2d_grad_input_cuda : conv2d_grad_input_cpu;
-    check_halide(input_stage(grad_output.raw(), options_.stride, options_.stride, options_.padding, options_.padding,
-                             options_.dilation, options_.dilation, options_.groups, weights_t.raw_buffer(),
-                             grad_input.raw()),
+    check_halide(input_stage(grad_output.raw(), options_.stride, options_.stride, pad_x, pad_y, options_.dilation,
+                             options_.dilation, options_.groups, live_weights_t.raw_buffer(), grad_input.raw()),
                  describe() + " input gradient on " + device.name());
     return grad_input;
 }

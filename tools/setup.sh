@@ -14,6 +14,8 @@ PACKAGES=(
   # golden data and benchmarks: the PyTorch reference (/usr/bin/python3, torchvision for the baselines)
   # and a fast BLAS for it
   python3-torch python3-torchvision python3-numpy libopenblas0-pthread
+  # the demo's plots (train/plot_shifts.py)
+  python3-matplotlib
   # the built-in data set (Fashion-MNIST, /usr/share/datasets/fashion-mnist)
   dataset-fashion-mnist
 )

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Trains networks with the same flags on the same data, evaluates each (top-1/top-5 accuracy, consistency
 # under random shifts, the true class's mean probability along diagonal shifts) and prints a table of them
-# side by side. Each network's logs, checkpoints, diagonal-shift arrays and plot go to OUT_DIR/<arch>/.
+# side by side, also written as OUT_DIR/results.tsv. Each network's logs, checkpoints, diagonal-shift arrays
+# and plot go to OUT_DIR/<arch>/.
 #
-# usage: train/compare.sh MAIN OUT_DIR ARCH... -- FLAGS
-#   MAIN: the built train/main; FLAGS: main's flags for every run (data, epochs, learning rate, subsets, ...)
+# usage: [ES_FLAGS=...] [ED_FLAGS=...] train/compare.sh MAIN OUT_DIR ARCH... -- FLAGS
+#   MAIN: the built train/main; FLAGS: main's flags for every run (data, epochs, learning rate, subsets, ...);
+#   ES_FLAGS, ED_FLAGS: flags for the -es and the -ed runs only (e.g. ED_FLAGS="--max-shift 32")
 set -euo pipefail
 main=$1 out=$2
 shift 2
@@ -16,6 +18,9 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do archs+=("$1"); shift; done
 # The number after `key` on main's summary line " * key N ..." in file $2.
 summary() { sed -n "s/^ \* .*$1 \([0-9.]*\).*/\1/p" "$2" | tail -1; }
 
+header=$(printf '%-20s %8s %8s %12s %10s %8s' arch top-1 top-5 consistency diag-prob train)
+mkdir -p "$out"
+printf 'arch\ttop-1\ttop-5\tconsistency\tdiag-prob\tseconds\n' > "$out/results.tsv"
 rows=()
 for arch in "${archs[@]}"; do
     dir=$out/$arch
@@ -28,15 +33,20 @@ for arch in "${archs[@]}"; do
     [ -f "$weights" ] || { echo "$arch: training wrote no checkpoint (see $dir/train.log)" >&2; exit 1; }
     for mode in e es ed; do
         echo "=== $arch: -$mode"
-        "$main" -a "$arch" --weights "$weights" --out-dir "$dir" "$@" -$mode > "$dir/eval_$mode.log"
-        grep "^ \* " "$dir/eval_$mode.log"
+        extra=()
+        [ $mode = es ] && read -ra extra <<< "${ES_FLAGS:-}"
+        [ $mode = ed ] && read -ra extra <<< "${ED_FLAGS:-}"
+        "$main" -a "$arch" --weights "$weights" --out-dir "$dir" "$@" "${extra[@]}" -$mode > "$dir/eval_$mode.log"
+        grep -E "^=> (consistency|diagonal)|^ \* " "$dir/eval_$mode.log"
     done
-    rows+=("$(printf '%-20s %8s %8s %12s %10s %8s' "$arch" "$(summary Acc@1 "$dir/eval_e.log")" \
-        "$(summary Acc@5 "$dir/eval_e.log")" "$(summary Consistency "$dir/eval_es.log")" \
-        "$(summary Prob "$dir/eval_ed.log")" "${seconds}s")")
+    values=("$(summary Acc@1 "$dir/eval_e.log")" "$(summary Acc@5 "$dir/eval_e.log")"
+            "$(summary Consistency "$dir/eval_es.log")" "$(summary Prob "$dir/eval_ed.log")")
+    rows+=("$(printf '%-20s %8s %8s %12s %10s %8s' "$arch" "${values[@]}" "${seconds}s")")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$arch" "${values[@]}" "$seconds" >> "$out/results.tsv"
 done
 echo
-printf '%-20s %8s %8s %12s %10s %8s\n' arch top-1 top-5 consistency diag-prob train
+echo "$header"
 for row in "${rows[@]}"; do echo "$row"; done
 echo "(top-1/top-5: % of central crops classified right; consistency: % of images whose class is the same at two"
-echo " random shifts; diag-prob: mean % probability of the true class over the diagonal shifts; plots: $out/<arch>/diag_probs.png)"
+echo " random shifts; diag-prob: mean % probability of the true class over the diagonal shifts (the shifts: the"
+echo " '=>' lines above); each network's plot: $out/<arch>/diag_probs.png)"

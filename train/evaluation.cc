@@ -103,6 +103,8 @@ double validate_shift(const Module &model, const ImageSet &set, const std::vecto
         share.insert(share.end(), samples.begin() + b * batch_size,
                      samples.begin() + std::min(samples.size(), (b + 1) * batch_size));
     }
+    std::printf("=> consistency: %d px crops at two offsets (row, column) drawn from [0, %d)^2 of the central %d px "
+                "view\n", g.crop, g.max_shift(), g.full);
     std::mt19937_64 random(seed);
     std::uniform_int_distribution<int> offset(0, g.max_shift() - 1);  // numpy's randint(32): [0, 32)
     std::vector<int64_t> offsets;
@@ -159,6 +161,8 @@ DiagonalShifts validate_diagonal(const Module &model, const ImageSet &set, const
     const std::vector<size_t> rows = dealt_positions(samples.size(), ranks);
     DataLoader loader = evaluation_loader(set, at_positions(samples, rows), settings, true, 1);
     const int shifts = g.max_shift() + 1;
+    std::printf("=> diagonal shifts: %d px crops at (o, o), o = 0..%d, of the central %d px view\n", g.crop,
+                g.max_shift(), g.full);
     // Per image of `samples`: read (1 or 0), then its probs, probs2, corrs and preds rows.
     const size_t width = 1 + 4 * size_t(shifts);
     std::vector<double> table(samples.size() * width, 0.0);

@@ -49,6 +49,12 @@ DEFINE_int64(max_train_iters, 0, "batches per epoch at most (-mti); 0: all");
 DEFINE_bool(val_debug, false, "train on the validation set (faster epochs, for debugging)");
 DEFINE_int64(train_subset, 0, "train on this many evenly spaced training images; 0: all");
 DEFINE_int64(val_subset, 0, "evaluate on this many evenly spaced validation images; 0: all");
+DEFINE_int32(canvas, 40,
+             "built-in data: each 28 px image is centred on a black square of this side; training's random crops "
+             "(with data augmentation) move within it");
+DEFINE_int32(max_shift, -1,
+             "the shift evaluations' range S: -es draws each crop offset from [0, S), -ed takes offsets 0..S "
+             "(the view is the central crop + S square); default: canvas - 32 (built-in data), 32 (--data)");
 // main.py's flags that this program does not take, refused with the reason rather than ignored.
 DEFINE_bool(finetune, false, "not supported: needs the torchvision baseline's weights");
 DEFINE_bool(force_nonfinetuned, false, "not supported: --pretrained loads --weights");
@@ -94,8 +100,14 @@ void check_flags() {
 }
 
 std::unique_ptr<ImageSet> image_set(bool train) {
-    if (FLAGS_data.empty()) return fashion_mnist_set(train);
-    return image_folder_set(FLAGS_data, train ? "train" : "val");
+    if (FLAGS_data.empty()) {
+        FashionMnistGeometry geometry;
+        geometry.canvas = FLAGS_canvas;
+        geometry.max_shift = given("max_shift") ? FLAGS_max_shift : FLAGS_canvas - FashionMnistGeometry::kCrop;
+        return fashion_mnist_set(train, geometry);
+    }
+    if (given("canvas")) throw Error("--canvas is the built-in data's; with --data the shift view is set by --max-shift");
+    return image_folder_set(FLAGS_data, train ? "train" : "val", given("max_shift") ? FLAGS_max_shift : 32);
 }
 
 // The reference's schedules: steps of 0.1 every --lr_step epochs, or torch's CosineAnnealingLR stepped once

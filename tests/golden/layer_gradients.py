@@ -43,6 +43,13 @@ CASES = {
     'conv_depthwise_stride2': (lambda: nn.Conv2d(24, 24, 3, 2, 1, groups=24, bias=False), (2, 24, 9, 8), False),
     'conv_grouped_stride2': (lambda: nn.Conv2d(8, 12, 3, 2, 1, groups=4), (2, 8, 9, 7), False),
     'conv_dilated': (lambda: nn.Conv2d(4, 6, 3, 1, 2, dilation=2), (2, 4, 9, 8), False),
+    # Narrow maps in batches of 8 or more: the forward's tiles run along images (11: a last tile shifted inwards).
+    'conv3x3_narrow_batch': (lambda: nn.Conv2d(40, 70, 3, 1, 1), (11, 40, 3, 4), False),
+    # 1 px maps: only the centre tap reads the input, and the stages take that tap alone.
+    'conv3x3_one_pixel': (lambda: nn.Conv2d(48, 40, 3, 1, 1), (9, 48, 1, 1), False),
+    # Taps that read only padding on one side: pad 2 on a 2 x 1 map (kernel 5), and a strided 1 px map.
+    'conv5x5_pad2_tiny': (lambda: nn.Conv2d(6, 10, 5, 1, 2, bias=False), (3, 6, 2, 1), False),
+    'conv3x3_stride2_one_pixel': (lambda: nn.Conv2d(6, 10, 3, 2, 1), (3, 6, 1, 1), False),
     'linear': (lambda: nn.Sequential(nn.Flatten(), nn.Linear(36, 5)), (3, 4, 3, 3), False),
     'bn': (lambda: bn(6), (4, 6, 5, 7), False),
     'bn_relu': (lambda: bn(6, nn.ReLU), (4, 6, 5, 7), False),
