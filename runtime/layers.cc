@@ -45,29 +45,37 @@
 namespace antialiased {
 namespace {
 
-// Calls f(co, tap, ci) for every output channel co < out, tap < taps and input channel ci < in_group (the stages'
-// dense column j = tap * in_group + ci) of a convolution's weights, in tiles of 16 output channels x 16 input channels x every tap. A tile then reads
+// Calls f(co, ci, tap, live) for every output channel co < out, input channel ci < in_group and tap = ky * kernel +
+// kx of a convolution's weights, `live` being the tap's index among the live ones ((ky - ty.first) * tx.count + kx -
+// tx.first) or -1 for a dead one. In tiles of 16 output channels x 16 input channels x every tap: a tile then reads
 // and writes whole cache lines on both sides of a relayout, whichever it copies between: PyTorch's layout, where a
 // channel pair's taps are contiguous (one run of 16 x taps floats per output channel), and the stages' layouts,
-// where 16 consecutive input channels (or output channels) are. Tiles of 16 consecutive j, i.e. one tap at a time,
-// wrote each PyTorch cache line once per tap, 9 times for a 3x3 layer. Bands of 16 output channels run in
-// parallel on Halide's thread pool (the relayouts of a training step's weights, 3 x 25 M floats for ResNet-50, took
-// 5% of a step on one core while the other waited); f must write distinct memory for each (co, tap, ci).
+// where 16 consecutive input channels (or output channels) are. Tiles of one tap at a time wrote each PyTorch cache
+// line once per tap, 9 times for a 3x3 layer. Bands of 16 output channels run in parallel on Halide's thread pool
+// (the relayouts of a training step's weights, 3 x 25 M floats for ResNet-50, took 5% of a step on one core while
+// the other waited); f must write distinct memory for each (co, ci, tap).
 template <typename F>
-void for_each_weight(size_t out, size_t in_group, size_t taps, F f) {
+void for_each_weight(size_t out, size_t in_group, int kernel, LiveTaps tx, LiveTaps ty, F f) {
     constexpr size_t kTile = 16;
+    std::vector<int> live(size_t(kernel) * kernel, -1);
+    for (int ky = ty.first; ky < ty.first + ty.count; ky++) {
+        for (int kx = tx.first; kx < tx.first + tx.count; kx++) {
+            live[size_t(ky) * kernel + kx] = (ky - ty.first) * tx.count + kx - tx.first;
+        }
+    }
     struct Work {
-        size_t out, in_group, taps;
+        size_t out, in_group;
+        const std::vector<int> *live;
         F *f;
-    } work{out, in_group, taps, &f};
+    } work{out, in_group, &live, &f};
     const auto band = [](void *, int index, uint8_t *closure) -> int {
         const Work &w = *reinterpret_cast<Work *>(closure);
-        const size_t co0 = size_t(index) * kTile, co1 = std::min(w.out, co0 + kTile);
+        const size_t co0 = size_t(index) * kTile, co1 = std::min(w.out, co0 + kTile), taps = w.live->size();
         for (size_t ci0 = 0; ci0 < w.in_group; ci0 += kTile) {
             const size_t ci1 = std::min(w.in_group, ci0 + kTile);
             for (size_t co = co0; co < co1; co++) {
-                for (size_t tap = 0; tap < w.taps; tap++) {
-                    for (size_t ci = ci0; ci < ci1; ci++) (*w.f)(co, tap, ci);
+                for (size_t tap = 0; tap < taps; tap++) {
+                    for (size_t ci = ci0; ci < ci1; ci++) (*w.f)(co, ci, tap, (*w.live)[tap]);
                 }
             }
         }
@@ -104,13 +112,7 @@ int window_output(const char *layer, int size, int extent, int stride, int paddi
     return (size + 2 * padding - extent) / stride + 1;
 }
 
-// The taps of a convolution that read inside the input for some output pixel, along one axis: [first, first +
-// count). On maps smaller than the kernel's reach (a 3x3 layer with padding 1 on a 1 px map: the centre tap
-// only) the others read zero padding alone, and the stages run on the live part of the filter instead, with the
-// padding reduced to match: 1/9 of the work there.
-struct LiveTaps {
-    int first = 0, count = 0;
-};
+// The live taps (layers.h) along an axis of `size` input and `out_size` output pixels.
 LiveTaps live_taps(int size, int out_size, int kernel, int stride, int padding, int dilation) {
     LiveTaps live{kernel, 0};
     for (int k = 0; k < kernel; k++) {
@@ -128,15 +130,6 @@ LiveTaps live_taps(int size, int out_size, int kernel, int stride, int padding, 
 std::pair<LiveTaps, LiveTaps> live_filter(const Shape &input, const Shape &output, int kernel, const ConvOptions &o) {
     return {live_taps(input.w, output.w, kernel, o.stride, o.padding, o.dilation),
             live_taps(input.h, output.h, kernel, o.stride, o.padding, o.dilation)};
-}
-
-// `weights` (dims kx_dim and kx_dim + 1 the filter's) cropped to the live taps, mins back at 0.
-Halide::Runtime::Buffer<float> live_part(const Halide::Runtime::Buffer<float> &weights, int kx_dim, LiveTaps tx,
-                                         LiveTaps ty) {
-    Halide::Runtime::Buffer<float> part = weights.cropped(kx_dim, tx.first, tx.count).cropped(kx_dim + 1, ty.first, ty.count);
-    part.translate(kx_dim, -tx.first);
-    part.translate(kx_dim + 1, -ty.first);
-    return part;
 }
 
 // Scratch that a training step needs again every batch: from the pool, so that its pages are not faulted in
@@ -163,12 +156,13 @@ Tensor scale_shift(const Tensor &input, Halide::Runtime::Buffer<float> &scale, H
     return output;
 }
 
-// A 5-D buffer of weight blocks (kWeightBlock, in_group, components, components, blocks of out_), kept if it
+// A 5-D buffer of weight blocks (kWeightBlock, in_group, components_x, components_y, blocks of out_), kept if it
 // has that shape already (so that a training step does not fault in fresh pages).
-void shape_weight_blocks(Halide::Runtime::Buffer<float> &buffer, int in_group, int components, int out) {
-    if (buffer.dimensions() != 5 || buffer.dim(1).extent() != in_group || buffer.dim(2).extent() != components ||
-        buffer.dim(4).extent() != weight_blocks(out)) {
-        buffer = Halide::Runtime::Buffer<float>(kWeightBlock, in_group, components, components, weight_blocks(out));
+void shape_weight_blocks(Halide::Runtime::Buffer<float> &buffer, int in_group, int components_x, int components_y,
+                         int out) {
+    if (buffer.dimensions() != 5 || buffer.dim(1).extent() != in_group || buffer.dim(2).extent() != components_x ||
+        buffer.dim(3).extent() != components_y || buffer.dim(4).extent() != weight_blocks(out)) {
+        buffer = Halide::Runtime::Buffer<float>(kWeightBlock, in_group, components_x, components_y, weight_blocks(out));
         buffer.fill(0.0f);  // the last block's channels past `out`
     }
 }
@@ -261,26 +255,27 @@ void Conv2d::prepare() {
     weights_stale_ = winograd_weights_stale_ = true;
 }
 
-Halide::Runtime::Buffer<float> &Conv2d::direct_weights() const {
-    if (!weights_stale_) return weights_;
-    shape_weight_blocks(weights_, in_ / options_.groups, kernel_, out_);
+Halide::Runtime::Buffer<float> &Conv2d::direct_weights(LiveTaps tx, LiveTaps ty) const {
+    if (!weights_stale_ && weights_taps_ == std::pair{tx, ty}) return weights_;
+    const size_t in_group = size_t(in_ / options_.groups);
+    shape_weight_blocks(weights_, int(in_group), tx.count, ty.count, out_);
     float *w = weights_.data();
     const WeightOffsets &at = weight_offsets();
-    const size_t block = size_t(kWeightBlock) * at.column.size();  // floats per block of output channels
-    const size_t in_group = size_t(in_ / options_.groups);
-    for_each_weight(size_t(out_), in_group, size_t(kernel_) * kernel_, [&](size_t co, size_t tap, size_t ci) {
-        const size_t j = tap * in_group + ci;
-        w[co / kWeightBlock * block + j * kWeightBlock + co % kWeightBlock] =
-            weight_[co * at.row + at.column[j]] * scales_[co];
+    const size_t block = size_t(kWeightBlock) * in_group * tx.count * ty.count;  // floats per block of output channels
+    for_each_weight(size_t(out_), in_group, kernel_, tx, ty, [&](size_t co, size_t ci, size_t tap, int live) {
+        if (live < 0) return;
+        w[co / kWeightBlock * block + (live * in_group + ci) * kWeightBlock + co % kWeightBlock] =
+            weight_[co * at.row + at.column[tap * in_group + ci]] * scales_[co];
     });
     weights_.set_host_dirty();
     weights_stale_ = false;
+    weights_taps_ = {tx, ty};
     return weights_;
 }
 
 Halide::Runtime::Buffer<float> &Conv2d::winograd_forward_weights() const {
     if (!winograd_weights_stale_) return winograd_weights_;
-    shape_weight_blocks(winograd_weights_, in_, 6, out_);
+    shape_weight_blocks(winograd_weights_, in_, 6, 6, out_);
     winograd_weights(scales_, false, winograd_weights_);
     winograd_weights_stale_ = false;
     return winograd_weights_;
@@ -319,9 +314,8 @@ Tensor Conv2d::forward(const Tensor &input, const Device &device) const {
         return output;
     }
     const auto [tx, ty] = live_filter(s, out, kernel_, options_);
-    Halide::Runtime::Buffer<float> weights = live_part(direct_weights(), 2, tx, ty);
     auto pipeline = device.is_cuda() ? conv2d_cuda : conv2d_cpu;
-    check_halide(pipeline(input.raw(), weights.raw_buffer(), biases_.raw_buffer(), options_.stride, options_.stride,
+    check_halide(pipeline(input.raw(), direct_weights(tx, ty).raw_buffer(), biases_.raw_buffer(), options_.stride, options_.stride,
                           options_.padding - tx.first * options_.dilation, options_.padding - ty.first * options_.dilation,
                           options_.dilation, options_.dilation, options_.groups, int(activation_), output.raw()),
                  describe() + " on " + device.name());
@@ -380,32 +374,29 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     const Tensor input = saved_input_.take();
     const Device &device = context.device;
     const int in_group = in_ / options_.groups, k = kernel_;
-    Halide::Runtime::Buffer<float> grad_weights = scratch_buffer({out_, in_group, k, k}), grad_bias(out_);
-    const bool winograd_stages = winograd(input.shape());
+    // The stages compute the live taps alone (Winograd's, on maps of 5 px and more, are all live); the others'
+    // gradient is zero.
     const auto [tx, ty] = live_filter(input.shape(), grad_output.shape(), k, options_);
     const int pad_x = options_.padding - tx.first * options_.dilation, pad_y = options_.padding - ty.first * options_.dilation;
+    Halide::Runtime::Buffer<float> grad_weights = scratch_buffer({out_, in_group, tx.count, ty.count}), grad_bias(out_);
+    const bool winograd_stages = winograd(input.shape());
     if (winograd_stages) {
         winograd_weight_gradient(input, grad_output, device, grad_weights, grad_bias);
     } else {
-        // The dead taps' gradient is zero: the stage fills the live ones.
-        if (tx.count < k || ty.count < k) grad_weights.fill(0.0f);
-        Halide::Runtime::Buffer<float> live_grad = live_part(grad_weights, 2, tx, ty);
         auto weights_stage = device.is_cuda() ? conv2d_grad_weights_cuda : conv2d_grad_weights_cpu;
         check_halide(weights_stage(grad_output.raw(), options_.stride, options_.stride, pad_x, pad_y,
                                    options_.dilation, options_.dilation, options_.groups, input.raw(), tx.count,
-                                   ty.count, live_grad.raw_buffer(), grad_bias.raw_buffer()),
+                                   ty.count, grad_weights.raw_buffer(), grad_bias.raw_buffer()),
                      describe() + " weight gradient on " + device.name());
     }
     grad_weights.copy_to_host();
     grad_bias.copy_to_host();
     weight_grad_.resize(weight_.size());
-    const float *gw = grad_weights.data();  // dense, co innermost
+    const float *gw = grad_weights.data();  // dense, co innermost, live taps
     const WeightOffsets &at = weight_offsets();
-    for_each_weight(size_t(out_), size_t(in_group), size_t(k) * k,
-                    [&](size_t co, size_t tap, size_t ci) {
-                        const size_t j = tap * in_group + ci;
-                        weight_grad_[co * at.row + at.column[j]] = gw[j * out_ + co];
-                    });
+    for_each_weight(size_t(out_), size_t(in_group), k, tx, ty, [&](size_t co, size_t ci, size_t tap, int live) {
+        weight_grad_[co * at.row + at.column[tap * in_group + ci]] = live < 0 ? 0.0f : gw[(live * in_group + ci) * out_ + co];
+    });
     if (options_.bias) bias_grad_.assign(grad_bias.data(), grad_bias.data() + out_);
     if (!input_grad) return Tensor();
     Tensor grad_input = Tensor::uninitialized(input.shape());
@@ -427,17 +418,16 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     // these are the parameters themselves. Wide rows are padded by 16 floats: the stage steps along co, and a
     // power-of-two stride would map every row it reads to the same few L1 sets.
     const int row = in_group >= 32 ? (in_group + 15) / 16 * 16 + 16 : in_group;
-    Halide::Runtime::Buffer<float> weights_t = scratch_buffer({row, out_, k, k});
+    Halide::Runtime::Buffer<float> weights_t = scratch_buffer({row, out_, tx.count, ty.count});
     weights_t.crop(0, 0, in_group);
     float *wt = weights_t.data();
-    for_each_weight(size_t(out_), size_t(in_group), size_t(k) * k, [&](size_t co, size_t tap, size_t ci) {
-        wt[(tap * out_ + co) * row + ci] = weight_[co * at.row + at.column[tap * in_group + ci]];
+    for_each_weight(size_t(out_), size_t(in_group), k, tx, ty, [&](size_t co, size_t ci, size_t tap, int live) {
+        if (live >= 0) wt[(live * out_ + co) * row + ci] = weight_[co * at.row + at.column[tap * in_group + ci]];
     });
     weights_t.set_host_dirty();
-    Halide::Runtime::Buffer<float> live_weights_t = live_part(weights_t, 2, tx, ty);
     auto input_stage = device.is_cuda() ? conv2d_grad_input_cuda : conv2d_grad_input_cpu;
     check_halide(input_stage(grad_output.raw(), options_.stride, options_.stride, pad_x, pad_y, options_.dilation,
-                             options_.dilation, options_.groups, live_weights_t.raw_buffer(), grad_input.raw()),
+                             options_.dilation, options_.groups, weights_t.raw_buffer(), grad_input.raw()),
                  describe() + " input gradient on " + device.name());
     return grad_input;
 }

@@ -18,6 +18,14 @@ namespace antialiased {
 // or more, 5 x 5 px and up (generators/conv_winograd_generators.cpp, bench/conv_bench).
 enum class ConvAlgorithm { kAuto, kDirect, kWinograd };
 
+// Along one axis, the taps [first, first + count) of a convolution's filter that read inside its input for some
+// output pixel. On maps smaller than the kernel's reach (a 3x3 layer with padding 1 on 1 px maps: the centre tap)
+// the others read zero padding alone, and the stages run on the live taps with the padding reduced to match.
+struct LiveTaps {
+    int first = 0, count = 0;
+    bool operator==(const LiveTaps &o) const { return first == o.first && count == o.count; }
+};
+
 struct ConvOptions {
     int stride = 1, padding = 0, dilation = 1, groups = 1;
     bool bias = true;
@@ -60,8 +68,9 @@ class Conv2d : public Module {
     // Whether a map of `input`'s shape goes through Winograd's stages (forward and input gradient).
     bool winograd(const Shape &input) const;
     // The forward stages' weights, laid out on first use after prepare(): a layer keeps only the layouts that
-    // its calls use.
-    Halide::Runtime::Buffer<float> &direct_weights() const;
+    // its calls use. The direct stage's holds the live taps of the latest call (all taps for maps as large as the
+    // kernel's reach).
+    Halide::Runtime::Buffer<float> &direct_weights(LiveTaps tx, LiveTaps ty) const;
     Halide::Runtime::Buffer<float> &winograd_forward_weights() const;
     int in_, out_, kernel_;
     bool winograd_allowed_;  // the geometry fits Winograd's stages, and the options allow them
@@ -73,6 +82,7 @@ class Conv2d : public Module {
     std::vector<float> scales_;
     mutable Halide::Runtime::Buffer<float> weights_, winograd_weights_, biases_;
     mutable bool weights_stale_ = true, winograd_weights_stale_ = true;
+    mutable std::pair<LiveTaps, LiveTaps> weights_taps_;  // the taps weights_ holds
     const class BatchNorm2d *batch_norm_ = nullptr;  // absorbed
     Activation activation_ = Activation::kNone;
     // Training: the input (for the weights' gradient) and the gradients, in weight_'s and bias_'s layouts.
