@@ -19,9 +19,9 @@ def torch_inference(name):
     return {(a, int(b)): float(v) for a, b, v in (line.split() for line in read(name).splitlines() if line.strip())}
 
 
-def ours_inference():
+def ours_inference(name='ours_inference.txt'):
     out = {}
-    for line in read('ours_inference.txt').splitlines():
+    for line in read(name).splitlines():
         m = re.match(r'(\S+)\s+(\d+) \|\s+([\d.]+)', line)
         if m:
             out[(m.group(1), int(m.group(2)))] = float(m.group(3))
@@ -38,8 +38,8 @@ def torch_training(name):
     return steady([float(t) for t in m.group(1).split()]), float(m.group(2))
 
 
-def ours_training():
-    text = read('ours_train.txt')
+def ours_training(name='ours_train.txt'):
+    text = read(name)
     times = [float(t) for t in re.findall(r'\(([\d.]+) s\)', text)]
     return steady(times), float(re.search(r'peak RSS (\d+) MB', text).group(1))
 
@@ -57,6 +57,12 @@ rows.append((f'anti-aliasing cost: lpf4 / plain time, b{batch}', cost(ours), cos
 rows.append((f'resnet50_lpf4 training step, b{batch} (img/s)', batch / ours_step, batch / torch_step,
              batch / reuse_step, 'higher'))
 rows.append(('  peak resident memory (MB)', ours_rss, torch_rss, reuse_rss, 'lower'))
+key = ('resnet18_lpf3', 64)
+rows.append(('resnet18_lpf3 32 px inference, b64 (img/s)', ours_inference('ours_small.txt')[key],
+             torch_inference('torch_small.txt')[key], torch_inference('torch_small_reuse.txt')[key], 'higher'))
+rows.append(('resnet18_lpf3 32 px training step, b64 (img/s)', 64 / ours_training('ours_small_train.txt')[0],
+             64 / torch_training('torch_small_train.txt')[0], 64 / torch_training('torch_small_train_reuse.txt')[0],
+             'higher'))
 
 header = ('ours', 'torch', "torch'", '/torch', "/torch'")
 print(f'{"":44s}' + ''.join(f'{h:>10s}' for h in header) + '  better')

@@ -17,7 +17,9 @@ ModulePtr relu() { return std::make_shared<ReLU>(); }
 Model alexnet(const std::string &name, bool anti_aliased, const ModelOptions &options) {
     if (name != "alexnet") return nullptr;
     const int k = options.filter_size;
-    auto blur = [k](int channels) { return std::make_shared<BlurPoolLayer>(channels, k, 2); };
+    auto blur = [k, &options](int channels) {
+        return std::make_shared<BlurPoolLayer>(channels, k, 2, options.pad_type);
+    };
     auto features = std::make_shared<Sequential>();
     if (anti_aliased) {
         features->add(conv(3, 64, 11, 2, 2)).add(relu()).add(blur(64));

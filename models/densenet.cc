@@ -84,7 +84,7 @@ Model densenet(const std::string &name, bool anti_aliased, const ModelOptions &o
     features->add("norm0", std::make_shared<BatchNorm2d>(spec.init, Activation::kRelu));  // with relu0
     if (anti_aliased) {
         features->add("max0", std::make_shared<MaxPool2d>(3, 1, 1));
-        features->add("pool0", std::make_shared<BlurPoolLayer>(spec.init, options.filter_size, 2));
+        features->add("pool0", std::make_shared<BlurPoolLayer>(spec.init, options.filter_size, 2, options.pad_type));
     } else {
         features->add("pool0", std::make_shared<MaxPool2d>(3, 2, 1));
     }
@@ -99,7 +99,7 @@ Model densenet(const std::string &name, bool anti_aliased, const ModelOptions &o
         transition->add("conv", std::make_shared<Conv2d>(channels, channels / 2, 1, ConvOptions{1, 0, 1, 1, false}));
         channels /= 2;
         if (anti_aliased) {
-            transition->add("pool", std::make_shared<BlurPoolLayer>(channels, options.filter_size, 2));
+            transition->add("pool", std::make_shared<BlurPoolLayer>(channels, options.filter_size, 2, options.pad_type));
         } else {
             transition->add("pool", std::make_shared<AvgPool2d>(2, 2));
         }

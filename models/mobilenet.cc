@@ -16,14 +16,15 @@ ModulePtr conv_bn_relu6(int in, int out, int kernel, int stride = 1, int groups 
 
 class InvertedResidual : public Sequential {
   public:
-    InvertedResidual(int in, int out, int stride, int expand_ratio, bool anti_aliased, int filter_size)
+    InvertedResidual(int in, int out, int stride, int expand_ratio, bool anti_aliased, int filter_size,
+                     PadType pad_type)
         : residual_(stride == 1 && in == out) {
         const int hidden = in * expand_ratio;
         auto conv = std::make_shared<Sequential>();
         if (expand_ratio != 1) conv->add(conv_bn_relu6(in, hidden, 1));
         if (anti_aliased && stride != 1) {
             conv->add(conv_bn_relu6(hidden, hidden, 3, 1, hidden));
-            conv->add(std::make_shared<BlurPoolLayer>(hidden, filter_size, stride));
+            conv->add(std::make_shared<BlurPoolLayer>(hidden, filter_size, stride, pad_type));
         } else {
             conv->add(conv_bn_relu6(hidden, hidden, 3, stride, hidden));
         }
@@ -63,7 +64,7 @@ Model mobilenet(const std::string &name, bool anti_aliased, const ModelOptions &
     for (const auto &[t, c, n, s] : settings) {
         for (int i = 0; i < n; i++) {
             features->add(std::make_shared<InvertedResidual>(channels, c, i == 0 ? s : 1, t, anti_aliased,
-                                                             options.filter_size));
+                                                             options.filter_size, options.pad_type));
             channels = c;
         }
     }

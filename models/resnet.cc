@@ -17,15 +17,16 @@ ModulePtr conv3x3(int in, int out, int stride = 1, int groups = 1) {
 ModulePtr conv1x1(int in, int out, int stride = 1) {
     return std::make_shared<Conv2d>(in, out, 1, ConvOptions{stride, 0, 1, 1, false});
 }
-ModulePtr blurpool(int channels, int filter_size, int stride) {
-    return std::make_shared<BlurPoolLayer>(channels, filter_size, stride);
-}
-
 struct Config {
     bool anti_aliased;
     int filter_size;
+    PadType pad_type;
     int groups = 1, width_per_group = 64;
 };
+
+ModulePtr blurpool(int channels, const Config &config, int stride) {
+    return std::make_shared<BlurPoolLayer>(channels, config.filter_size, stride, config.pad_type);
+}
 
 // The residual unit: out = relu(body(x) + shortcut(x)). Children keep the reference's names.
 class Block : public Module {
@@ -95,7 +96,7 @@ class BasicBlock : public Block {
         const bool blur = config.anti_aliased && stride != 1;
         add_stage(conv3x3(inplanes, planes, config.anti_aliased ? 1 : stride), planes, true);
         add_stage(blur ? std::make_shared<Sequential>(std::vector<ModulePtr>{
-                             blurpool(planes, config.filter_size, stride), conv3x3(planes, planes)})
+                             blurpool(planes, config, stride), conv3x3(planes, planes)})
                        : conv3x3(planes, planes),
                   planes, false);
     }
@@ -110,7 +111,7 @@ class Bottleneck : public Block {
         add_stage(conv1x1(inplanes, width), width, true);
         add_stage(conv3x3(width, width, config.anti_aliased ? 1 : stride, config.groups), width, true);
         add_stage(blur ? std::make_shared<Sequential>(std::vector<ModulePtr>{
-                             blurpool(width, config.filter_size, stride), conv1x1(width, planes * kExpansion)})
+                             blurpool(width, config, stride), conv1x1(width, planes * kExpansion)})
                        : conv1x1(width, planes * kExpansion),
                   planes * kExpansion, false);
     }
@@ -125,7 +126,7 @@ class ResNet : public Sequential {
         add("bn1", std::make_shared<BatchNorm2d>(64, Activation::kRelu));  // with the ReLU
         if (config.anti_aliased) {
             add("maxpool", std::make_shared<Sequential>(std::vector<ModulePtr>{
-                               std::make_shared<MaxPool2d>(2, 1), blurpool(64, config.filter_size, 2)}));
+                               std::make_shared<MaxPool2d>(2, 1), blurpool(64, config, 2)}));
         } else {
             add("maxpool", std::make_shared<MaxPool2d>(3, 2, 1));
         }
@@ -137,7 +138,7 @@ class ResNet : public Sequential {
                 auto block = std::make_shared<BlockType>(inplanes, planes, b == 0 ? stride : 1, config);
                 if (b == 0 && (stride != 1 || inplanes != planes * BlockType::kExpansion)) {
                     if (config.anti_aliased && stride != 1) {
-                        block->downsample_.add(blurpool(inplanes, config.filter_size, stride));
+                        block->downsample_.add(blurpool(inplanes, config, stride));
                         block->downsample_.add(conv1x1(inplanes, planes * BlockType::kExpansion));
                     } else {
                         block->downsample_.add(conv1x1(inplanes, planes * BlockType::kExpansion, stride));
@@ -172,7 +173,7 @@ Model resnet(const std::string &name, bool anti_aliased, const ModelOptions &opt
     const auto it = specs.find(name);
     if (it == specs.end()) return nullptr;
     const Spec &spec = it->second;
-    const Config config{anti_aliased, options.filter_size, spec.groups, spec.width_per_group};
+    const Config config{anti_aliased, options.filter_size, options.pad_type, spec.groups, spec.width_per_group};
     if (spec.bottleneck) return std::make_shared<ResNet>((Bottleneck *)nullptr, spec.layers, config, options.num_classes);
     return std::make_shared<ResNet>((BasicBlock *)nullptr, spec.layers, config, options.num_classes);
 }

@@ -23,7 +23,7 @@ Model vgg(const std::string &name, bool anti_aliased, const ModelOptions &option
     int channels = 3;
     for (int v : config->second) {
         if (v == M && anti_aliased) {
-            features->add(std::make_shared<MaxPool2d>(2, 1)).add(std::make_shared<BlurPoolLayer>(channels, options.filter_size, 2));
+            features->add(std::make_shared<MaxPool2d>(2, 1)).add(std::make_shared<BlurPoolLayer>(channels, options.filter_size, 2, options.pad_type));
         } else if (v == M) {
             features->add(std::make_shared<MaxPool2d>(2, 2));
         } else {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/blurpool.h"
 #include "runtime/module.h"
 
 namespace antialiased {
@@ -13,6 +14,9 @@ namespace antialiased {
 // Options common to the zoo's constructors.
 struct ModelOptions {
     int filter_size = 4;      // BlurPool filter size, 1..7 (anti-aliased models)
+    // BlurPool padding: the reference's reflect; replicate or zero where a map is too small to reflect (a
+    // filter of 4 or more on the 2 px maps that 32 px images reach: the reference fails there, its issue #47).
+    PadType pad_type = PadType::kReflect;
     int num_classes = 1000;
 };
 

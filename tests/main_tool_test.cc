@@ -12,6 +12,7 @@
 #include "models/zoo.h"
 #include "runtime/checkpoint.h"
 #include "runtime/image_io.h"
+#include "runtime/npy.h"
 #include "runtime/training_checkpoint.h"
 #include "tests/scratch_dir.h"
 #include "tests/tool_run.h"
@@ -123,10 +124,65 @@ TEST(MainTool, SavesWeightsAndImagesAndTrainsWithoutAugmentation) {
     ASSERT_EQ(run.exit_code, 0) << run.output;
     for (const char *name : {"/00000.png", "/00003.png"}) {
         const Image image = read_image(d + name);
-        EXPECT_EQ(image.width, 36) << name;  // the whole 36 x 36 canvas
-        EXPECT_EQ(image.height, 36) << name;
+        EXPECT_EQ(image.width, 40) << name;  // the shift view: 32 px crops + 8 px of shifts, by default
+        EXPECT_EQ(image.height, 40) << name;
     }
     EXPECT_FALSE(std::filesystem::exists(d + "/00004.png"));
+}
+
+// The built-in data's geometry flags: --max-shift sets the shifts -es draws ([0, S)^2) and -ed takes (0..S) and
+// the view they crop (32 + S px, the garment centred on black); --canvas sets training's random crops and the
+// default S (canvas - 32). Impossible values are refused naming the flag.
+TEST(MainTool, ShiftGeometryFlags) {
+    const ScratchDir dir("main_geometry");
+    const std::string d = dir.path(), common = " -a resnet18_lpf2 --val-subset 4 -b 2 -j 2 --out-dir " + d;
+    ToolRun run = main_tool(common + " --canvas 48 --data-aug --train-subset 4 --epochs 1 --lr 0.001");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    const std::string weights = " --weights " + d + "/checkpoint.pth.tar";
+
+    run = main_tool(common + weights + " -es --epochs-shift 2 --max-shift 5");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_TRUE(contains(run.output, "offsets (row, column) drawn from [0, 5)^2 of the central 37 px view"))
+        << run.output;
+    const NpyArray<int64_t> offsets = read_npy_int64(d + "/shift_offsets.npy");
+    ASSERT_EQ(offsets.shape, (std::vector<int64_t>{4, 2, 2}));  // 2 passes x 2 batches, 2 crops, (row, column)
+    for (int64_t o : offsets.data) EXPECT_TRUE(o >= 0 && o < 5) << o;
+
+    run = main_tool(common + weights + " -ed --max-shift 32");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_TRUE(contains(run.output, "(o, o), o = 0..32, of the central 64 px view")) << run.output;
+    const std::string probs = read_bytes(d + "/diag_probs.npy");
+    EXPECT_TRUE(contains(probs, "'shape': (4, 33)")) << probs.substr(0, 100);
+
+    // The views written by --evaluate-save: 32 + S px, the 28 px image centred, black around it.
+    for (const auto &[flags, size] : {std::pair<std::string, int>{" --canvas 48", 48}, {" --canvas 48 --max-shift 4", 36}}) {
+        run = main_tool(common + weights + flags + " --evaluate-save");
+        ASSERT_EQ(run.exit_code, 0) << run.output;
+        const Image image = read_image(d + "/00000.png");
+        ASSERT_EQ(image.width, size) << flags;
+        ASSERT_EQ(image.height, size) << flags;
+        const int margin = (size - 28) / 2;
+        int lit_inside = 0, lit_outside = 0;
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                const bool inside = x >= margin && x < margin + 28 && y >= margin && y < margin + 28;
+                (inside ? lit_inside : lit_outside) += image.pixels[(size_t(y) * size + x) * 3] > 1;
+            }
+        }
+        EXPECT_EQ(lit_outside, 0) << flags;
+        EXPECT_GT(lit_inside, 100) << flags;  // a garment
+    }
+
+    for (const auto &[flags, message] : std::vector<std::pair<std::string, std::string>>{
+             {" --canvas 20 -e", "main: --canvas must be in [32, 1024] (the networks see 32 x 32 crops of it), not 20\n"},
+             {" --max-shift -3 -e", "main: --max-shift must be in [0, 1024], not -3\n"},
+             {" --max-shift 0 -es", "main: Fashion-MNIST test: no room to shift a 32 crop\n"},
+             {" --canvas 40 --data " + d + " -e",
+              "main: --canvas is the built-in data's; with --data the shift view is set by --max-shift\n"}}) {
+        run = main_tool(common + weights + flags);
+        EXPECT_EQ(run.exit_code, 1) << flags;
+        EXPECT_EQ(run.output.substr(run.output.find("main: ")), message) << run.output;
+    }
 }
 
 class MainToolOnAFolder : public ::testing::Test {

@@ -22,16 +22,18 @@ bazel build -c opt //train:main //tools:blurpool
 out=${OUT_DIR:-$default_out}
 mkdir -p "$out"
 start=$(date +%s)
-archs=(resnet18 resnet18_lpf2 resnet18_lpf3 resnet18_lpf5)
+# Filter 5 pads 2 px, more than the 2 px maps that 32 px images reach late in ResNet-18 can reflect (the
+# reference fails there, its issue #47): that network pads by replicating the edge instead.
+archs=(resnet18 resnet18_lpf2 resnet18_lpf3 resnet18_lpf5:--pad-type=replicate)
 
-# Training: 24000 Fashion-MNIST images (evenly spaced, every class), 2 epochs (lr 0.05, then 0.005), each 28 px
-# garment centred in the 32 px crop. Evaluation: 2000 test images; -es: two crops at offsets in [0, 8)^2 of the
-# central 40 px view; -ed: the diagonal shifts 0..32 of a 64 px view (one whole period of ResNet-18's stride:
-# far from the centre the garment leaves the crop, for every network alike).
-ES_FLAGS="--max-shift 8" ED_FLAGS="--max-shift 32" bash train/compare.sh bazel-bin/train/main "$out" "${archs[@]}" -- \
-    $augment --train-subset 24000 --epochs 2 --lr 0.05 --lr_step 1 -b 64 --val-subset 2000 --epochs-shift 1 \
-    -p 100 -j 2 "${args[@]}"
-/usr/bin/python3 train/plot_shifts.py "$out" "${archs[@]}"
+# Training: 20000 Fashion-MNIST images (evenly spaced, every class), 2 epochs (lr 0.02, then 0.002), each 28 px
+# garment centred in the 32 px crop. Evaluation on 2000 test images: -e the central crops; -es two crops at
+# offsets in [0, 8)^2 of the central 40 px view; -ed (1000 images) the diagonal shifts 0..32 of a 64 px view, one
+# whole period of ResNet-18's stride (far from the centre the garment leaves the crop, for every network alike).
+ES_FLAGS="--max-shift 8" ED_FLAGS="--max-shift 32 --val-subset 1000" \
+    bash train/compare.sh bazel-bin/train/main "$out" "${archs[@]}" -- $augment --train-subset 20000 --epochs 2 \
+    --lr 0.02 --lr_step 1 -b 64 --val-subset 2000 --epochs-shift 1 -p 100 -j 2 "${args[@]}"
+/usr/bin/python3 train/plot_shifts.py "$out" "${archs[@]%%:*}"
 
 /usr/bin/python3 tools/zone_plate.py "$out/zone_plate.png" 256
 bazel-bin/tools/blurpool --input "$out/zone_plate.png" --output "$out/zone_plate_blurpool.png" \

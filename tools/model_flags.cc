@@ -1,9 +1,12 @@
 #include "tools/model_flags.h"
 
+#include "runtime/blurpool.h"
 #include "runtime/error.h"
 
 DEFINE_string(arch, "", "architecture (-a), e.g. resnet50_lpf4, resnet50_lpf (with -f), resnet50");
 DEFINE_int32(filter_size, 4, "BlurPool filter size (-f) for 2019-style names (resnet50_lpf)");
+DEFINE_string(pad_type, "reflect",
+              "BlurPool padding: reflect (the reference's), replicate or zero (for maps too small to reflect)");
 DEFINE_string(weights, "", "PyTorch checkpoint (.pth, .pth.tar)");
 DEFINE_int32(classes, 1000, "number of classes of the network");
 DEFINE_int32(gpu, -1, "GPU index (CUDA); -1 runs on the CPU");
@@ -21,6 +24,11 @@ ModelFlags model_flags() {
     flags.arch = FLAGS_arch;
     if (flags.arch.empty()) throw Error("-a/--arch is required");
     flags.options.filter_size = FLAGS_filter_size;
+    try {
+        flags.options.pad_type = parse_pad_type(FLAGS_pad_type);
+    } catch (const Error &e) {
+        throw Error(std::string("--pad-type: ") + e.what());
+    }
     flags.options.num_classes = FLAGS_classes;
     return flags;
 }

@@ -4,8 +4,9 @@
 # side by side, also written as OUT_DIR/results.tsv. Each network's logs, checkpoints, diagonal-shift arrays
 # and plot go to OUT_DIR/<arch>/.
 #
-# usage: [ES_FLAGS=...] [ED_FLAGS=...] train/compare.sh MAIN OUT_DIR ARCH... -- FLAGS
+# usage: [ES_FLAGS=...] [ED_FLAGS=...] train/compare.sh MAIN OUT_DIR ARCH[:FLAG,...]... -- FLAGS
 #   MAIN: the built train/main; FLAGS: main's flags for every run (data, epochs, learning rate, subsets, ...);
+#   ARCH:FLAG,...: flags for that network's runs only (e.g. resnet18_lpf5:--pad-type=replicate);
 #   ES_FLAGS, ED_FLAGS: flags for the -es and the -ed runs only (e.g. ED_FLAGS="--max-shift 32")
 set -euo pipefail
 main=$1 out=$2
@@ -21,13 +22,18 @@ summary() { sed -n "s/^ \* .*$1 \([0-9.]*\).*/\1/p" "$2" | tail -1; }
 header=$(printf '%-20s %8s %8s %12s %10s %8s' arch top-1 top-5 consistency diag-prob train)
 mkdir -p "$out"
 printf 'arch\ttop-1\ttop-5\tconsistency\tdiag-prob\tseconds\n' > "$out/results.tsv"
-rows=()
-for arch in "${archs[@]}"; do
+rows=() notes=()
+for entry in "${archs[@]}"; do
+    arch=${entry%%:*} arch_flags=()
+    if [ "$entry" != "$arch" ]; then
+        IFS=, read -ra arch_flags <<< "${entry#*:}"
+        notes+=("$arch: ${arch_flags[*]}")
+    fi
     dir=$out/$arch
     mkdir -p "$dir"
     echo "=== $arch: training ($dir/train.log)"
     start=$(date +%s)
-    "$main" -a "$arch" --out-dir "$dir" "$@" | tee "$dir/train.log" | grep -E "^ \* Acc|img/s.*ETA 0:00:00$" || true
+    "$main" -a "$arch" --out-dir "$dir" "$@" "${arch_flags[@]}" | tee "$dir/train.log" | grep -E "^ \* Acc|img/s.*ETA 0:00:00$" || true
     seconds=$(( $(date +%s) - start ))
     weights=$dir/checkpoint.pth.tar
     [ -f "$weights" ] || { echo "$arch: training wrote no checkpoint (see $dir/train.log)" >&2; exit 1; }
@@ -36,7 +42,7 @@ for arch in "${archs[@]}"; do
         extra=()
         [ $mode = es ] && read -ra extra <<< "${ES_FLAGS:-}"
         [ $mode = ed ] && read -ra extra <<< "${ED_FLAGS:-}"
-        "$main" -a "$arch" --weights "$weights" --out-dir "$dir" "$@" "${extra[@]}" -$mode > "$dir/eval_$mode.log"
+        "$main" -a "$arch" --weights "$weights" --out-dir "$dir" "$@" "${arch_flags[@]}" "${extra[@]}" -$mode > "$dir/eval_$mode.log"
         grep -E "^=> (consistency|diagonal)|^ \* " "$dir/eval_$mode.log"
     done
     values=("$(summary Acc@1 "$dir/eval_e.log")" "$(summary Acc@5 "$dir/eval_e.log")"
@@ -47,6 +53,7 @@ done
 echo
 echo "$header"
 for row in "${rows[@]}"; do echo "$row"; done
+for note in "${notes[@]}"; do echo "$note"; done
 echo "(top-1/top-5: % of central crops classified right; consistency: % of images whose class is the same at two"
 echo " random shifts; diag-prob: mean % probability of the true class over the diagonal shifts (the shifts: the"
 echo " '=>' lines above); each network's plot: $out/<arch>/diag_probs.png)"

@@ -41,10 +41,14 @@ def plot_diagonal(out, archs, colors):
         half_width = 1.96 * probs.std(axis=0, ddof=1) / np.sqrt(probs.shape[0]) if probs.shape[0] > 1 else 0 * mean
         ax.fill_between(shifts, mean - half_width, mean + half_width, color=color, alpha=0.2, linewidth=0)
         ax.plot(shifts, mean, color=color, linewidth=2, marker='o', markersize=3, label=label(arch))
+    centre = (probs.shape[1] - 1) / 2
+    ax.axvline(centre, color='gray', linestyle='--', linewidth=1)
+    ax.annotate('central crop', (centre, 2), textcoords='offset points', xytext=(4, 0), fontsize=8, color='gray')
     ax.set_title(f'Probability of the true class along diagonal shifts ({probs.shape[0]} test images)')
     ax.set_xlabel('diagonal shift (pixels, both axes)')
     ax.set_ylabel('probability of the true class (%), mean')
     ax.set_xlim(0, probs.shape[1] - 1)
+    ax.set_ylim(0, 100)
     ax.grid(True, alpha=0.3)
     ax.legend(title='bands: 95% confidence of the mean', fontsize=9, title_fontsize=8)
     fig.tight_layout()
