@@ -14,10 +14,10 @@ namespace antialiased {
 // Options common to the zoo's constructors.
 struct ModelOptions {
     int filter_size = 4;      // BlurPool filter size, 1..7 (anti-aliased models)
+    int num_classes = 1000;
     // BlurPool padding: the reference's reflect; replicate or zero where a map is too small to reflect (a
     // filter of 4 or more on the 2 px maps that 32 px images reach: the reference fails there, its issue #47).
     PadType pad_type = PadType::kReflect;
-    int num_classes = 1000;
 };
 
 // A network: a module whose forward gives (N, num_classes, 1, 1) logits for (N, 3, H, W) images.
