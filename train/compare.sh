@@ -14,12 +14,11 @@ shift 2
 archs=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do archs+=("$1"); shift; done
 [ $# -gt 0 ] && shift
-[ ${#archs[@]} -gt 0 ] || { echo "usage: $0 MAIN OUT_DIR ARCH... -- FLAGS" >&2; exit 2; }
+[ ${#archs[@]} -gt 0 ] || { echo "usage: $0 MAIN OUT_DIR ARCH[:FLAG,...]... -- FLAGS" >&2; exit 2; }
 
 # The number after `key` on main's summary line " * key N ..." in file $2.
 summary() { sed -n "s/^ \* .*$1 \([0-9.]*\).*/\1/p" "$2" | tail -1; }
 
-header=$(printf '%-20s %8s %8s %12s %10s %8s' arch top-1 top-5 consistency diag-prob train)
 mkdir -p "$out"
 printf 'arch\ttop-1\ttop-5\tconsistency\tdiag-prob\tseconds\n' > "$out/results.tsv"
 rows=() notes=()
@@ -51,7 +50,7 @@ for entry in "${archs[@]}"; do
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$arch" "${values[@]}" "$seconds" >> "$out/results.tsv"
 done
 echo
-echo "$header"
+printf '%-20s %8s %8s %12s %10s %8s\n' arch top-1 top-5 consistency diag-prob train
 for row in "${rows[@]}"; do echo "$row"; done
 for note in "${notes[@]}"; do echo "$note"; done
 echo "(top-1/top-5: % of central crops classified right; consistency: % of images whose class is the same at two"
