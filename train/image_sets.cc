@@ -90,10 +90,17 @@ class FashionMnistSet : public ImageSet {
     IdxDataset data_;
 };
 
+// Both sets' shift range: a view of crop + max_shift px.
+void check_max_shift(int max_shift) {
+    if (max_shift < 0 || max_shift > 1024) {
+        throw Error("--max-shift must be in [0, 1024], not " + std::to_string(max_shift));
+    }
+}
+
 }  // namespace
 
 std::unique_ptr<ImageSet> image_folder_set(const std::string &data_dir, const std::string &split, int max_shift) {
-    if (max_shift < 0) throw Error("--max-shift must be >= 0, not " + std::to_string(max_shift));
+    check_max_shift(max_shift);
     return std::make_unique<FolderSet>(scan_image_folder(data_dir + "/" + split), max_shift);
 }
 
@@ -104,9 +111,7 @@ std::unique_ptr<ImageSet> fashion_mnist_set(bool train, FashionMnistGeometry geo
                     std::to_string(crop_size) + " x " + std::to_string(crop_size) + " crops of it), not " +
                     std::to_string(geometry.canvas));
     }
-    if (geometry.max_shift < 0 || geometry.max_shift > 1024) {
-        throw Error("--max-shift must be in [0, 1024], not " + std::to_string(geometry.max_shift));
-    }
+    check_max_shift(geometry.max_shift);
     return std::make_unique<FashionMnistSet>(train, geometry);
 }
 
