@@ -114,7 +114,7 @@ int window_output(const char *layer, int size, int extent, int stride, int paddi
 
 // The live taps (layers.h) along an axis of `size` input and `out_size` output pixels.
 LiveTaps live_taps(int size, int out_size, int kernel, int stride, int padding, int dilation) {
-    LiveTaps live{kernel, 0};
+    LiveTaps live{kernel, 0, 0};
     for (int k = 0; k < kernel; k++) {
         // Pixel x reads x * stride + k * dilation - padding: inside for some x < out_size?
         const int offset = k * dilation - padding;
@@ -122,7 +122,8 @@ LiveTaps live_taps(int size, int out_size, int kernel, int stride, int padding, 
         if (reads) live.first = std::min(live.first, k), live.count = k - live.first + 1;
     }
     // The stages take padding >= 0: dropping taps reduces it by first * dilation, which must stay >= 0.
-    if (live.count == 0 || live.first * dilation > padding) return {0, kernel};
+    if (live.count == 0 || live.first * dilation > padding) return {0, kernel, padding};
+    live.padding = padding - live.first * dilation;
     return live;
 }
 
@@ -315,9 +316,9 @@ Tensor Conv2d::forward(const Tensor &input, const Device &device) const {
     }
     const auto [tx, ty] = live_filter(s, out, kernel_, options_);
     auto pipeline = device.is_cuda() ? conv2d_cuda : conv2d_cpu;
-    check_halide(pipeline(input.raw(), direct_weights(tx, ty).raw_buffer(), biases_.raw_buffer(), options_.stride, options_.stride,
-                          options_.padding - tx.first * options_.dilation, options_.padding - ty.first * options_.dilation,
-                          options_.dilation, options_.dilation, options_.groups, int(activation_), output.raw()),
+    check_halide(pipeline(input.raw(), direct_weights(tx, ty).raw_buffer(), biases_.raw_buffer(), options_.stride,
+                          options_.stride, tx.padding, ty.padding, options_.dilation, options_.dilation,
+                          options_.groups, int(activation_), output.raw()),
                  describe() + " on " + device.name());
     return output;
 }
@@ -377,14 +378,13 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     // The stages compute the live taps alone (Winograd's, on maps of 5 px and more, are all live); the others'
     // gradient is zero.
     const auto [tx, ty] = live_filter(input.shape(), grad_output.shape(), k, options_);
-    const int pad_x = options_.padding - tx.first * options_.dilation, pad_y = options_.padding - ty.first * options_.dilation;
     Halide::Runtime::Buffer<float> grad_weights = scratch_buffer({out_, in_group, tx.count, ty.count}), grad_bias(out_);
     const bool winograd_stages = winograd(input.shape());
     if (winograd_stages) {
         winograd_weight_gradient(input, grad_output, device, grad_weights, grad_bias);
     } else {
         auto weights_stage = device.is_cuda() ? conv2d_grad_weights_cuda : conv2d_grad_weights_cpu;
-        check_halide(weights_stage(grad_output.raw(), options_.stride, options_.stride, pad_x, pad_y,
+        check_halide(weights_stage(grad_output.raw(), options_.stride, options_.stride, tx.padding, ty.padding,
                                    options_.dilation, options_.dilation, options_.groups, input.raw(), tx.count,
                                    ty.count, grad_weights.raw_buffer(), grad_bias.raw_buffer()),
                      describe() + " weight gradient on " + device.name());
@@ -426,8 +426,9 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     });
     weights_t.set_host_dirty();
     auto input_stage = device.is_cuda() ? conv2d_grad_input_cuda : conv2d_grad_input_cpu;
-    check_halide(input_stage(grad_output.raw(), options_.stride, options_.stride, pad_x, pad_y, options_.dilation,
-                             options_.dilation, options_.groups, weights_t.raw_buffer(), grad_input.raw()),
+    check_halide(input_stage(grad_output.raw(), options_.stride, options_.stride, tx.padding, ty.padding,
+                             options_.dilation, options_.dilation, options_.groups, weights_t.raw_buffer(),
+                             grad_input.raw()),
                  describe() + " input gradient on " + device.name());
     return grad_input;
 }

@@ -23,7 +23,8 @@ enum class ConvAlgorithm { kAuto, kDirect, kWinograd };
 // the others read zero padding alone, and the stages run on the live taps with the padding reduced to match.
 struct LiveTaps {
     int first = 0, count = 0;
-    bool operator==(const LiveTaps &o) const { return first == o.first && count == o.count; }
+    int padding = 0;  // the layer's padding less the dropped taps' reach: what the stages take
+    bool operator==(const LiveTaps &o) const { return first == o.first && count == o.count && padding == o.padding; }
 };
 
 struct ConvOptions {
