@@ -8,7 +8,8 @@
 // wide_resnet50_2, wide_resnet101_2, densenet121/161/169/201, mobilenet_v2; "<name>_lpf<K>" is the
 // anti-aliased version with filter size K (1..7), "<name>_lpf" takes K from `filter_size`, "<name>" is the
 // torchvision baseline. Weights: .pth / .pth.tar files in either torch.save format, state_dict or training
-// checkpoint. Every failure throws antialiased::Error with a one-line message.
+// checkpoint. To anti-alias a trained baseline, models/zoo.h's finetune_model("resnet50_lpf4", options,
+// "resnet50.pth") copies its parameters and buffers (the reference's copy_params_buffers). Every failure throws antialiased::Error with a one-line message.
 #pragma once
 
 #include <string>

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "models/initialization.h"
+#include "runtime/copy_params_buffers.h"
 #include "runtime/error.h"
 
 namespace antialiased {
@@ -99,6 +100,23 @@ Model build_model(const std::string &arch, ModelOptions options) {
     }
     if (options.num_classes < 1) throw Error("number of classes " + std::to_string(options.num_classes) + " must be >= 1");
     return family.build(base, anti_aliased, options);
+}
+
+std::string baseline_arch(const std::string &arch) {
+    std::string base;
+    bool anti_aliased;
+    int filter_size;
+    family_of(arch, &base, &anti_aliased, &filter_size);
+    if (!anti_aliased) throw Error("'" + arch + "' is a baseline already: fine-tuning starts an anti-aliased network (" + arch + "_lpf<K>) from it");
+    return base;
+}
+
+Model finetune_model(const std::string &arch, const ModelOptions &options, const std::string &baseline_weights) {
+    Model baseline = build_model(baseline_arch(arch), options);
+    load_weights(*baseline, baseline_weights);
+    Model model = build_model(arch, options);
+    copy_params_buffers(*baseline, *model, baseline_weights);
+    return model;
 }
 
 void initialize_weights(Module &model, const std::string &arch, uint64_t seed) {

@@ -29,6 +29,15 @@ using Model = std::shared_ptr<Module>;
 Model build_model(const std::string &arch, ModelOptions options = {});
 std::vector<std::string> model_names();  // the base architecture names
 
+// The baseline of an anti-aliased architecture ("resnet50" for "resnet50_lpf4" or "resnet50_lpf"); Error
+// for a name without "_lpf".
+std::string baseline_arch(const std::string &arch);
+
+// The reference's --finetune: the anti-aliased `arch`, its parameters and buffers those of its baseline's
+// checkpoint at `baseline_weights` (copy_params_buffers, runtime/copy_params_buffers.h). The checkpoint loads
+// strictly into the baseline built with the same options first, so a wrong file is an error naming its key.
+Model finetune_model(const std::string &arch, const ModelOptions &options, const std::string &baseline_weights);
+
 // Draws a new network's parameters as the reference's constructor for `arch` does (models/initialization.h).
 void initialize_weights(Module &model, const std::string &arch, uint64_t seed);
 

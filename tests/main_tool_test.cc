@@ -50,6 +50,9 @@ TEST(MainTool, RefusesBadFlagsWithOneLine) {
     run = main_tool("-a resnet18 --pretrained" + out);
     EXPECT_EQ(run.exit_code, 1);
     EXPECT_TRUE(contains(run.output, "--pretrained loads --weights")) << run.output;
+    run = main_tool("-a resnet18_lpf2 --finetune" + out);
+    EXPECT_EQ(run.exit_code, 1);
+    EXPECT_EQ(run.output, "main: --finetune starts from the baseline's checkpoint: give it as --weights PATH\n");
     run = main_tool("-a resnet17" + out);
     EXPECT_EQ(run.exit_code, 1);
     EXPECT_TRUE(contains(run.output, "unknown architecture 'resnet17'")) << run.output;
@@ -128,6 +131,29 @@ TEST(MainTool, SavesWeightsAndImagesAndTrainsWithoutAugmentation) {
         EXPECT_EQ(image.height, 40) << name;
     }
     EXPECT_FALSE(std::filesystem::exists(d + "/00004.png"));
+}
+
+// --finetune: the anti-aliased network starts as PyTorch's copy_params_buffers makes it from the baseline's
+// checkpoint (--weights), then trains and saves as usual.
+TEST(MainTool, FineTunesFromTheBaseline) {
+    const ScratchDir dir("main_finetune");
+    const std::string d = dir.path();
+    ASSERT_EQ(std::system(("/usr/bin/python3 tests/golden/antialiased_models.py finetune resnet18_lpf2 " + d).c_str()), 0);
+    const std::string common = " -a resnet18_lpf2 --finetune --weights " + d + "/baseline.pth --out-dir " + d;
+    ToolRun run = main_tool(common + " --save_weights " + d + "/weights.pth");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_TRUE(contains(run.output, "=> copying over pretrained weights from [resnet18] (" + d + "/baseline.pth)"))
+        << run.output;
+    const auto ours = Checkpoint::read(d + "/weights.pth").state_dict();
+    const auto torch = Checkpoint::read(d + "/finetuned.pth").state_dict();
+    ASSERT_EQ(ours.size(), torch.size());
+    for (size_t i = 0; i < ours.size(); i++) EXPECT_TRUE(ours[i].second.bytes == torch[i].second.bytes) << ours[i].first;
+    run = main_tool(common + " --val-subset 4 -b 2 --val-debug --train-subset 4 --epochs 1 --lr 0.001");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_TRUE(std::filesystem::exists(d + "/checkpoint.pth.tar"));
+    run = main_tool("-a resnet18_lpf2 --finetune --weights " + d + "/finetuned.pth --out-dir " + d);
+    EXPECT_EQ(run.exit_code, 1);  // an anti-aliased checkpoint is not the baseline's
+    EXPECT_TRUE(contains(run.output, d + "/finetuned.pth: missing key layer2.0.conv2.weight")) << run.output;
 }
 
 // The built-in data's geometry flags: --max-shift sets the shifts -es draws ([0, S)^2) and -ed takes (0..S) and

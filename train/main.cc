@@ -55,8 +55,10 @@ DEFINE_int32(canvas, 40,
 DEFINE_int32(max_shift, -1,
              "the shift evaluations' range S: -es draws each crop offset from [0, S), -ed takes offsets 0..S "
              "(the view is the central crop + S square); default: canvas - 32 (built-in data), 32 (--data)");
+DEFINE_bool(finetune, false,
+            "start the anti-aliased -a network from its baseline's checkpoint, --weights BASELINE.pth: parameters "
+            "copied in order, buffers matched by shape (the reference's copy_params_buffers)");
 // main.py's flags that this program does not take, refused with the reason rather than ignored.
-DEFINE_bool(finetune, false, "not supported: needs the torchvision baseline's weights");
 DEFINE_bool(force_nonfinetuned, false, "not supported: --pretrained loads --weights");
 DEFINE_int32(world_size, -1, "not taken: start the ranks with mpirun -np N (README, multi-process training)");
 DEFINE_int32(rank, -1, "not taken: start the ranks with mpirun -np N (README, multi-process training)");
@@ -72,7 +74,7 @@ namespace {
 bool given(const char *flag) { return !gflags::GetCommandLineFlagInfoOrDie(flag).is_default; }
 
 void check_flags() {
-    for (const char *flag : {"finetune", "force_nonfinetuned", "world_size", "rank", "dist_url", "dist_backend",
+    for (const char *flag : {"force_nonfinetuned", "world_size", "rank", "dist_url", "dist_backend",
                              "multiprocessing_distributed", "wandb", "embed"}) {
         if (given(flag)) {
             throw Error("--" + std::string(flag) + ": " + gflags::GetCommandLineFlagInfoOrDie(flag).description);
@@ -94,6 +96,9 @@ void check_flags() {
         }
     }
     if (FLAGS_lr_step <= 0) throw Error("--lr_step must be > 0");
+    if (FLAGS_finetune && FLAGS_weights.empty()) {
+        throw Error("--finetune starts from the baseline's checkpoint: give it as --weights PATH");
+    }
     if (FLAGS_pretrained && FLAGS_weights.empty()) {
         throw Error("--pretrained loads --weights PATH (the released weights: tools/fetch_weights.py ARCH)");
     }
@@ -195,11 +200,17 @@ void run() {
     ModelOptions options = flags.options;
     if (!given("classes")) options.num_classes = val->classes();
     std::printf("=> creating model '%s' (%d classes)\n", flags.arch.c_str(), options.num_classes);
-    Model model = build_model(flags.arch, options);
-    if (!FLAGS_weights.empty()) {
+    Model model;
+    if (FLAGS_finetune) {
+        std::printf("=> copying over pretrained weights from [%s] (%s)\n", baseline_arch(flags.arch).c_str(),
+                    FLAGS_weights.c_str());
+        model = finetune_model(flags.arch, options, FLAGS_weights);
+    } else if (!FLAGS_weights.empty()) {
+        model = build_model(flags.arch, options);
         std::printf("=> using saved weights [%s]\n", FLAGS_weights.c_str());
         load_weights(*model, FLAGS_weights);
     } else {
+        model = build_model(flags.arch, options);
         initialize_weights(*model, flags.arch, uint64_t(FLAGS_seed));
     }
 

@@ -262,6 +262,35 @@ def old_keys():
                _use_new_zipfile_serialization=False)
 
 
+def copy_params_buffers(source, target):
+    """The reference's antialiased_cnns.copy_params_buffers (its util.py): the parameters in order, each buffer
+    into the next of the target's buffers of its shape. The reference's loop raises once a match is the
+    target's last buffer (every ResNet, DenseNet and MobileNetV2 ends with a batch-norm counter); this one
+    copies that buffer too, as the loop means to."""
+    source_params, target_params = list(source.parameters()), list(target.parameters())
+    assert len(source_params) == len(target_params)
+    target_buffers, next_buffer = list(target.buffers()), 0
+    with torch.no_grad():
+        for s, t in zip(source_params, target_params):
+            t[...] = s[...]
+        for buffer in source.buffers():
+            while buffer.shape != target_buffers[next_buffer].shape:
+                next_buffer += 1
+            target_buffers[next_buffer][...] = buffer[...]
+            next_buffer += 1
+
+
+def finetune():
+    """antialiased_models.py finetune ARCH OUT_DIR: a random 10-class baseline of the anti-aliased ARCH
+    (OUT_DIR/baseline.pth) and ARCH after copy_params_buffers from it (OUT_DIR/finetuned.pth)."""
+    arch, out = sys.argv[2], sys.argv[3]
+    baseline = randomize(build(arch.split('_lpf')[0], num_classes=10), seed=1)
+    torch.save(baseline.state_dict(), os.path.join(out, 'baseline.pth'))
+    model = build(arch, num_classes=10)
+    copy_params_buffers(baseline, model)
+    torch.save(model.state_dict(), os.path.join(out, 'finetuned.pth'))
+
+
 def sgd_steps(model, x, y, steps, lr, momentum, wd):
     """STEPS steps of torch.optim.SGD on (x, y) in training mode with dropout off; returns the losses."""
     model.train()
@@ -395,4 +424,4 @@ def compare():
 
 if __name__ == '__main__':
     {'check': check, 'old_keys': old_keys, 'train': train, 'compare': compare,
-     'train_checkpoint': train_checkpoint, 'resume_check': resume_check}.get(sys.argv[1], main)()
+     'train_checkpoint': train_checkpoint, 'resume_check': resume_check, 'finetune': finetune}.get(sys.argv[1], main)()
