@@ -1,6 +1,6 @@
 // The public C++ API: build any network of the zoo by name, load its PyTorch weights, classify.
 //
-//   #include "api/antialiased.h"
+//   #include <antialiased.h>      // Bazel: deps = ["//api:antialiased"]; elsewhere: pkg-config antialiased
 //   antialiased::Classifier net("resnet50_lpf4", "resnet50_lpf4-994b528f.pth");
 //   for (auto [label, p] : net.classify("cat.jpg")) std::printf("%d %.3f\n", label, p);
 //

@@ -7,6 +7,8 @@ PACKAGES=(
   # build
   bazel-bootstrap bazel-rules-cc bazel-rules-java bazel-skylib bazel-platforms
   g++ libhalide14-0-dev libgflags-dev libgtest-dev libpng-dev libjpeg-dev zlib1g-dev
+  # applications outside Bazel (tests/package_test.sh): pkg-config and CMake find the package
+  pkgconf cmake
   # multi-process training (mpirun)
   libopenmpi-dev openmpi-bin
   # fuzzing (tests/fuzz): clang with libFuzzer and the sanitizers' runtimes; Pillow for the seed images
