@@ -20,44 +20,22 @@ class DenseLayer : public Sequential {
 };
 
 // Each layer sees the concatenation of the block's input and every earlier layer's output.
-class DenseBlock : public Sequential {
+class DenseBlock : public Composite {
   public:
     DenseBlock(int layers, int in, int growth, int bn_size) {
         for (int i = 0; i < layers; i++) {
-            add("denselayer" + std::to_string(i + 1), std::make_shared<DenseLayer>(in + i * growth, growth, bn_size));
+            layers_.push_back(register_module("denselayer" + std::to_string(i + 1),
+                                              std::make_shared<DenseLayer>(in + i * growth, growth, bn_size)));
         }
     }
-    Tensor forward(const Tensor &input, const Device &device) const override {
-        std::vector<Tensor> features = {input};
-        for (const ModulePtr &layer : children()) features.push_back(layer->forward(concat(features, device), device));
-        return concat(features, device);
+    Var forward(const Var &input) override {
+        std::vector<Var> features = {input};
+        for (const ModulePtr &layer : layers_) features.push_back(layer->forward(concat(features)));
+        return concat(features);
     }
-    Tensor forward_train(const Tensor &input, TrainContext &context) override {
-        std::vector<Tensor> features = {input};
-        for (const ModulePtr &layer : children()) {
-            features.push_back(layer->forward_train(concat(features, context.device), context));
-        }
-        channels_.clear();
-        for (const Tensor &f : features) channels_.push_back(f.shape().c);
-        return concat(features, context.device);
-    }
-    // Each feature's gradient sums the pieces of every later layer's input gradient, taken in reverse.
-    Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override {
-        std::vector<Tensor> grads = split_channels(grad_output, channels_);
-        const std::vector<ModulePtr> layers = children();
-        for (size_t i = layers.size(); i-- > 0;) {
-            const Tensor grad_in = layers[i]->backward(grads[i + 1], context, true);
-            const std::vector<Tensor> pieces =
-                split_channels(grad_in, std::vector<int>(channels_.begin(), channels_.begin() + i + 1));
-            for (size_t j = 0; j <= i; j++) grads[j] = antialiased::add(grads[j], pieces[j], Activation::kNone, context.device);
-        }
-        return input_grad ? grads[0] : Tensor();
-    }
-    // The block's output is a concatenation, not its last convolution's output.
-    bool absorb(Module &) override { return false; }
 
   private:
-    std::vector<int> channels_;  // training: of the block's input and of each layer's output
+    std::vector<ModulePtr> layers_;
 };
 
 }  // namespace

@@ -14,7 +14,8 @@ ModulePtr conv_bn_relu6(int in, int out, int kernel, int stride = 1, int groups 
         std::make_shared<BatchNorm2d>(out, Activation::kRelu6)});
 }
 
-class InvertedResidual : public Sequential {
+// [1x1 expansion,] 3x3 depthwise, [BlurPool,] 1x1 projection; with the input added when the shapes allow.
+class InvertedResidual : public Composite {
   public:
     InvertedResidual(int in, int out, int stride, int expand_ratio, bool anti_aliased, int filter_size,
                      PadType pad_type)
@@ -30,25 +31,16 @@ class InvertedResidual : public Sequential {
         }
         conv->add(std::make_shared<Conv2d>(hidden, out, 1, ConvOptions{1, 0, 1, 1, false}));
         conv->add(std::make_shared<BatchNorm2d>(out));
-        add("conv", conv);
+        conv_ = register_module("conv", conv);
     }
-    Tensor forward(const Tensor &x, const Device &device) const override {
-        const Tensor y = Sequential::forward(x, device);
-        return residual_ ? antialiased::add(x, y, Activation::kNone, device) : y;
+    Var forward(const Var &x) override {
+        const Var y = conv_->forward(x);
+        return residual_ ? add(x, y) : y;
     }
-    Tensor forward_train(const Tensor &x, TrainContext &context) override {
-        const Tensor y = Sequential::forward_train(x, context);
-        return residual_ ? antialiased::add(x, y, Activation::kNone, context.device) : y;
-    }
-    Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override {
-        const Tensor grad = Sequential::backward(grad_output, context, input_grad);
-        return residual_ && input_grad ? antialiased::add(grad, grad_output, Activation::kNone, context.device) : grad;
-    }
-    // With the residual, the block's output is a sum, not its last stage's output.
-    bool absorb(Module &next) override { return !residual_ && Sequential::absorb(next); }
 
   private:
     bool residual_;
+    ModulePtr conv_;
 };
 
 }  // namespace

@@ -28,84 +28,50 @@ ModulePtr blurpool(int channels, const Config &config, int stride) {
     return std::make_shared<BlurPoolLayer>(channels, config.filter_size, stride, config.pad_type);
 }
 
-// The residual unit: out = relu(body(x) + shortcut(x)). Children keep the reference's names.
-class Block : public Module {
+// The residual unit: out = relu(body(x) + shortcut(x)), the body conv_i then bn_i (with a ReLU but the last).
+// Children keep the reference's names: conv1, bn1, conv2, bn2, [conv3, bn3,] downsample.
+class Block : public Composite {
   public:
-    Tensor forward(const Tensor &x, const Device &device) const override {
-        Tensor out = x;
-        for (size_t i = 0; i < convs_.size(); i++) {
-            out = bns_[i]->forward(convs_[i].second->forward(out, device), device);
-        }
-        const Tensor identity = downsample_.empty() ? x : downsample_.forward(x, device);
-        return add(out, identity, Activation::kRelu, device);
-    }
-    Tensor forward_train(const Tensor &x, TrainContext &context) override {
-        Tensor out = x;
-        for (size_t i = 0; i < convs_.size(); i++) {
-            out = bns_[i]->forward_train(convs_[i].second->forward_train(out, context), context);
-        }
-        const Tensor identity = downsample_.empty() ? x : downsample_.forward_train(x, context);
-        output_ = add(out, identity, Activation::kRelu, context.device);
-        return output_;
-    }
-    Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override {
-        const Tensor grad_sum = activation_backward(output_, grad_output, Activation::kRelu, context.device);
-        output_ = Tensor();
-        Tensor grad = grad_sum;
-        for (size_t i = convs_.size(); i-- > 0;) {
-            grad = convs_[i].second->backward(bns_[i]->backward(grad, context, true), context, i > 0 || input_grad);
-        }
-        const Tensor grad_identity = downsample_.empty() ? grad_sum : downsample_.backward(grad_sum, context, input_grad);
-        return input_grad ? add(grad, grad_identity, Activation::kNone, context.device) : Tensor();
-    }
-    void state(const std::string &prefix, std::vector<StateEntry> *entries) override {
-        for (size_t i = 0; i < convs_.size(); i++) {
-            convs_[i].second->state(prefix + convs_[i].first + ".", entries);
-            bns_[i]->state(prefix + "bn" + std::to_string(i + 1) + ".", entries);
-        }
-        if (!downsample_.empty()) downsample_.state(prefix + "downsample.", entries);
-    }
-    void prepare() override {
-        for (auto &conv : convs_) conv.second->prepare();
-        for (auto &bn : bns_) bn->prepare();
-        downsample_.prepare();
-    }
-    void fuse() override {
-        for (size_t i = 0; i < convs_.size(); i++) convs_[i].second->absorb(*bns_[i]);
-        downsample_.fuse();
+    Var forward(const Var &x) override {
+        Var out = x;
+        for (const auto &[conv, bn] : stages_) out = bn->forward(conv->forward(out));
+        return add(out, downsample_ ? downsample_->forward(x) : x, Activation::kRelu);
     }
 
   protected:
-    // conv_i then bn_i (ReLU after all but the last).
     void add_stage(ModulePtr conv, int channels, bool relu) {
-        convs_.emplace_back("conv" + std::to_string(convs_.size() + 1), std::move(conv));
-        bns_.push_back(std::make_shared<BatchNorm2d>(channels, relu ? Activation::kRelu : Activation::kNone));
+        const std::string i = std::to_string(stages_.size() + 1);
+        ModulePtr registered = register_module("conv" + i, std::move(conv));  // first: the state_dict's order
+        stages_.emplace_back(registered, register_module("bn" + i, std::make_shared<BatchNorm2d>(
+                                                                      channels, relu ? Activation::kRelu : Activation::kNone)));
     }
-    std::vector<std::pair<std::string, ModulePtr>> convs_;
-    std::vector<std::shared_ptr<BatchNorm2d>> bns_;
-    Sequential downsample_;
-    Tensor output_;  // training: the ReLU's derivative is read from it (it is also the next block's input)
+    void set_downsample(ModulePtr downsample) {
+        if (downsample) downsample_ = register_module("downsample", std::move(downsample));
+    }
 
-    friend class ResNet;
+  private:
+    std::vector<std::pair<ModulePtr, ModulePtr>> stages_;
+    ModulePtr downsample_;
 };
 
 class BasicBlock : public Block {
   public:
     static constexpr int kExpansion = 1;
-    BasicBlock(int inplanes, int planes, int stride, const Config &config) {
+    BasicBlock(int inplanes, int planes, int stride, ModulePtr downsample, const Config &config) {
         const bool blur = config.anti_aliased && stride != 1;
         add_stage(conv3x3(inplanes, planes, config.anti_aliased ? 1 : stride), planes, true);
         add_stage(blur ? std::make_shared<Sequential>(std::vector<ModulePtr>{
                              blurpool(planes, config, stride), conv3x3(planes, planes)})
                        : conv3x3(planes, planes),
                   planes, false);
+        set_downsample(std::move(downsample));
     }
 };
 
 class Bottleneck : public Block {
   public:
     static constexpr int kExpansion = 4;
-    Bottleneck(int inplanes, int planes, int stride, const Config &config) {
+    Bottleneck(int inplanes, int planes, int stride, ModulePtr downsample, const Config &config) {
         const int width = planes * config.width_per_group / 64 * config.groups;
         const bool blur = config.anti_aliased && stride != 1;
         add_stage(conv1x1(inplanes, width), width, true);
@@ -114,6 +80,7 @@ class Bottleneck : public Block {
                              blurpool(width, config, stride), conv1x1(width, planes * kExpansion)})
                        : conv1x1(width, planes * kExpansion),
                   planes * kExpansion, false);
+        set_downsample(std::move(downsample));
     }
 };
 
@@ -135,18 +102,19 @@ class ResNet : public Sequential {
             const int planes = 64 << i, stride = i == 0 ? 1 : 2;
             auto layer = std::make_shared<Sequential>();
             for (int b = 0; b < layers[i]; b++) {
-                auto block = std::make_shared<BlockType>(inplanes, planes, b == 0 ? stride : 1, config);
-                if (b == 0 && (stride != 1 || inplanes != planes * BlockType::kExpansion)) {
+                const int out = planes * BlockType::kExpansion;
+                std::shared_ptr<Sequential> downsample;
+                if (b == 0 && (stride != 1 || inplanes != out)) {
+                    downsample = std::make_shared<Sequential>();
                     if (config.anti_aliased && stride != 1) {
-                        block->downsample_.add(blurpool(inplanes, config, stride));
-                        block->downsample_.add(conv1x1(inplanes, planes * BlockType::kExpansion));
+                        downsample->add(blurpool(inplanes, config, stride)).add(conv1x1(inplanes, out));
                     } else {
-                        block->downsample_.add(conv1x1(inplanes, planes * BlockType::kExpansion, stride));
+                        downsample->add(conv1x1(inplanes, out, stride));
                     }
-                    block->downsample_.add(std::make_shared<BatchNorm2d>(planes * BlockType::kExpansion));
+                    downsample->add(std::make_shared<BatchNorm2d>(out));
                 }
-                layer->add(block);
-                inplanes = planes * BlockType::kExpansion;
+                layer->add(std::make_shared<BlockType>(inplanes, planes, b == 0 ? stride : 1, downsample, config));
+                inplanes = out;
             }
             add("layer" + std::to_string(i + 1), layer);
         }

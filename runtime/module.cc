@@ -5,6 +5,7 @@
 #include <map>
 
 #include "runtime/error.h"
+#include "runtime/fusion.h"
 
 namespace antialiased {
 namespace {
@@ -17,55 +18,80 @@ std::string shape_str(const std::vector<int64_t> &shape) {
 
 }  // namespace
 
+Var Module::forward(const Var &input) {
+    Graph &graph = input.graph();
+    switch (graph.mode()) {
+        case Graph::Mode::kInference:
+            return graph.record(forward(input.value(), graph.device()), {&input}, this, Backward());
+        case Graph::Mode::kTracing:
+            return graph.record(Tensor(), {&input}, this, Backward());
+        case Graph::Mode::kTraining:
+            break;
+    }
+    Tensor output = forward_train(input.value(), graph.context());
+    return graph.record(std::move(output), {&input}, this,
+                        [this](const Tensor &grad, TrainContext &context, const std::vector<bool> &needs) {
+                            return std::vector<Tensor>{backward(grad, context, needs[0])};
+                        });
+}
+
+Tensor Composite::forward(const Tensor &input, const Device &device) const {
+    Graph graph(device);
+    // An inference pass records nothing and changes no module: the layers run their const forward().
+    return const_cast<Composite *>(this)->forward(graph.input(input)).value();
+}
+
+Tensor Composite::forward_train(const Tensor &input, TrainContext &context) {
+    tape_ = std::make_unique<Graph>(context);
+    output_ = std::make_unique<Var>(forward(tape_->input(input)));
+    return output_->value();
+}
+
+Tensor Composite::backward(const Tensor &grad_output, TrainContext &context, bool input_grad) {
+    if (!tape_) throw Error("backward() without forward_train()");
+    (void)context;  // the tape's, the one forward_train took
+    const Tensor grad_input = tape_->backward(*output_, grad_output, input_grad);
+    output_.reset();
+    tape_.reset();
+    return grad_input;
+}
+
+void Composite::state(const std::string &prefix, std::vector<StateEntry> *entries) {
+    for (auto &child : children_) child.second->state(prefix + child.first + ".", entries);
+}
+
+void Composite::prepare() {
+    for (auto &child : children_) child.second->prepare();
+}
+
+void Composite::fuse() {
+    Graph plan = Graph::tracing();
+    forward(plan.input(Tensor()));
+    fuse_layers(plan);
+}
+
 Sequential::Sequential(std::vector<ModulePtr> children) {
     for (ModulePtr &child : children) add(std::move(child));
 }
 
-Sequential &Sequential::add(ModulePtr child) { return add(std::to_string(children_.size()), std::move(child)); }
+Sequential &Sequential::add(ModulePtr child) { return add(std::to_string(named_children().size()), std::move(child)); }
 
 Sequential &Sequential::add(const std::string &name, ModulePtr child) {
-    children_.emplace_back(name, std::move(child));
+    register_module(name, std::move(child));
     return *this;
 }
 
 std::vector<ModulePtr> Sequential::children() const {
     std::vector<ModulePtr> modules;
-    for (const auto &child : children_) modules.push_back(child.second);
+    for (const auto &child : named_children()) modules.push_back(child.second);
     return modules;
 }
 
-Tensor Sequential::forward(const Tensor &input, const Device &device) const {
-    Tensor x = input;
-    for (const auto &child : children_) x = child.second->forward(x, device);
+Var Sequential::forward(const Var &input) {
+    Var x = input;
+    for (const auto &child : named_children()) x = child.second->forward(x);
     return x;
 }
-
-Tensor Sequential::forward_train(const Tensor &input, TrainContext &context) {
-    Tensor x = input;
-    for (auto &child : children_) x = child.second->forward_train(x, context);
-    return x;
-}
-
-Tensor Sequential::backward(const Tensor &grad_output, TrainContext &context, bool input_grad) {
-    Tensor grad = grad_output;
-    for (size_t i = children_.size(); i-- > 0;) grad = children_[i].second->backward(grad, context, i > 0 || input_grad);
-    return grad;
-}
-
-void Sequential::state(const std::string &prefix, std::vector<StateEntry> *entries) {
-    for (auto &child : children_) child.second->state(prefix + child.first + ".", entries);
-}
-
-void Sequential::prepare() {
-    for (auto &child : children_) child.second->prepare();
-}
-
-void Sequential::fuse() {
-    for (size_t i = 0; i + 1 < children_.size(); i++) children_[i].second->absorb(*children_[i + 1].second);
-    for (auto &child : children_) child.second->fuse();
-}
-
-bool Sequential::absorb(Module &next) { return !children_.empty() && children_.back().second->absorb(next); }
 
 std::vector<StateEntry> state_entries(Module &module) {
     std::vector<StateEntry> entries;

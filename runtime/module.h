@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/autograd.h"
 #include "runtime/checkpoint.h"
 #include "runtime/communicator.h"
 #include "runtime/device.h"
@@ -48,9 +49,12 @@ struct TrainContext {
     bool sync_batch_norm = false;
 };
 
+// A module: a layer, which runs compiled stages and defines forward, forward_train and backward itself, or a
+// Composite, which defines only its forward pass over its children (below).
 class Module {
   public:
     virtual ~Module() = default;
+    // Inference on `device`.
     virtual Tensor forward(const Tensor &input, const Device &device) const = 0;
     // Training (torch's module.train()). forward_train computes what forward() does, but with batch
     // statistics (updating the running ones) and active dropout, and keeps what backward needs. backward takes
@@ -59,41 +63,66 @@ class Module {
     // first layer, whose input needs no gradient). A fused (inference-only) module cannot train.
     virtual Tensor forward_train(const Tensor &input, TrainContext &context) = 0;
     virtual Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) = 0;
+    // This module applied in a forward pass (autograd.h): a layer runs forward() or forward_train() and records
+    // its backward(); a Composite defines it.
+    virtual Var forward(const Var &input);
     // Appends this module's entries, names prefixed with `prefix` (e.g. "layer1.0.").
     virtual void state(const std::string &prefix, std::vector<StateEntry> *entries) { (void)prefix, (void)entries; }
     // Called once the values are loaded: builds what forward() uses (layouts, folded constants).
     virtual void prepare() {}
     // For inference: folds each batch norm (and activation) into the convolution before it, so they run as
-    // one stage. The state is unchanged; forward() gives the same values within float rounding.
+    // one stage (fusion.h). The state is unchanged; forward() gives the same values within float rounding.
     virtual void fuse() {}
-    // Takes over what `next` (the module that runs right after this one) computes, when it can: a convolution
+    // Takes over what `next` (the layer that alone reads this one's output) computes, when it can: a convolution
     // absorbs a following batch norm or ReLU, which then pass their input through. Returns whether it did.
     virtual bool absorb(Module &next) { return (void)next, false; }
 };
 using ModulePtr = std::shared_ptr<Module>;
 
-// Children run in order; they are named "0", "1", ... like nn.Sequential, or by name.
-class Sequential : public Module {
+// A module defined by its forward pass alone, over children it registers under their PyTorch names (torch.nn's
+// and the libtorch frontend's register_module): inference, training and the backward pass (autograd.h), the
+// state_dict (children in registration order) and the fusion of its layers (fusion.h) all follow from it.
+class Composite : public Module {
   public:
-    Sequential() = default;
-    explicit Sequential(std::vector<ModulePtr> children);
-    Sequential &add(ModulePtr child);
-    Sequential &add(const std::string &name, ModulePtr child);
-    bool empty() const { return children_.empty(); }
-    std::vector<ModulePtr> children() const;
+    // The forward pass: children applied with child->forward(x), and the ops of autograd.h.
+    Var forward(const Var &input) override = 0;
 
     Tensor forward(const Tensor &input, const Device &device) const override;
     Tensor forward_train(const Tensor &input, TrainContext &context) override;
     Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override;
     void state(const std::string &prefix, std::vector<StateEntry> *entries) override;
     void prepare() override;
-    // Lets each child absorb the next (a Conv2d absorbs a BatchNorm2d and a ReLU), then fuses each child.
     void fuse() override;
-    // The last child absorbs `next`.
-    bool absorb(Module &next) override;
+
+    const std::vector<std::pair<std::string, ModulePtr>> &named_children() const { return children_; }
+
+  protected:
+    // Adds `module` as the child `name` and returns it.
+    template <typename M>
+    std::shared_ptr<M> register_module(const std::string &name, std::shared_ptr<M> module) {
+        children_.emplace_back(name, module);
+        return module;
+    }
 
   private:
     std::vector<std::pair<std::string, ModulePtr>> children_;
+    // Training: the pass forward_train recorded, until backward replays it.
+    std::unique_ptr<Graph> tape_;
+    std::unique_ptr<Var> output_;
+};
+
+// Children run in order; they are named "0", "1", ... like nn.Sequential, or by name.
+class Sequential : public Composite {
+  public:
+    Sequential() = default;
+    explicit Sequential(std::vector<ModulePtr> children);
+    Sequential &add(ModulePtr child);
+    Sequential &add(const std::string &name, ModulePtr child);
+    bool empty() const { return named_children().empty(); }
+    std::vector<ModulePtr> children() const;
+
+    using Composite::forward;
+    Var forward(const Var &input) override;
 };
 
 // All of `module`'s state_dict entries, in definition order.
