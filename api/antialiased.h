@@ -8,8 +8,16 @@
 // wide_resnet50_2, wide_resnet101_2, densenet121/161/169/201, mobilenet_v2; "<name>_lpf<K>" is the
 // anti-aliased version with filter size K (1..7), "<name>_lpf" takes K from `filter_size`, "<name>" is the
 // torchvision baseline. Weights: .pth / .pth.tar files in either torch.save format, state_dict or training
-// checkpoint. To anti-alias a trained baseline, models/zoo.h's finetune_model("resnet50_lpf4", options,
-// "resnet50.pth") copies its parameters and buffers (the reference's copy_params_buffers). Every failure throws antialiased::Error with a one-line message.
+// checkpoint. Every failure throws antialiased::Error with a one-line message.
+//
+// Beyond classifying, the same header has the rest of the library:
+// - your own networks (runtime/nn.h): layers, Sequential, Composite (a forward pass over registered children),
+//   add / concat, and the reference's anti-aliasing rules max_blur_pool, conv_blur_pool, blur_pool; register
+//   one by name with models/zoo.h's ModelRegistration (examples/preact_resnet_aa.cc);
+// - training (runtime/trainer.h): Trainer(model, SgdOptions{lr, momentum, weight_decay}).step(images, labels);
+// - checkpoints under PyTorch's names: load_weights / save_weights (models/zoo.h);
+// - anti-aliasing a trained baseline: finetune_model("resnet50_lpf4", options, "resnet50.pth") copies its
+//   parameters and buffers (the reference's copy_params_buffers).
 #pragma once
 
 #include <string>
@@ -19,7 +27,9 @@
 #include "models/zoo.h"
 #include "runtime/device.h"
 #include "runtime/error.h"
+#include "runtime/nn.h"
 #include "runtime/tensor.h"
+#include "runtime/trainer.h"
 
 namespace antialiased {
 

@@ -207,7 +207,8 @@ class BatchNormTrainBase : public Generator<T> {
     GeneratorInput<Buffer<float>> weight{"weight", 1};
     GeneratorInput<Buffer<float>> bias{"bias", 1};
     GeneratorInput<float> eps{"eps"};
-    GeneratorInput<int> activation{"activation", kNoActivation, kNoActivation, kRelu6};
+    GeneratorInput<int> activation{"activation", int(Activation::kNone), int(Activation::kNone),
+                                   int(Activation::kRelu6)};
     GeneratorInput<Buffer<float>> mean{"mean", 1};
     GeneratorInput<Buffer<float>> variance{"variance", 1};  // biased (divided by the count)
 };

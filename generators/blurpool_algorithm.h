@@ -13,11 +13,9 @@
 
 #include "Halide.h"
 #include "binomial_taps.h"
+#include "stage_enums.h"
 
 namespace antialiased {
-
-// Values of the `pad_type` parameter. runtime/blurpool.h uses the same numbers.
-enum PadType { kReflect = 0, kReplicate = 1, kZero = 2 };
 
 // taps(r, k) = binomial_tap(k, r) for 1 <= k <= 7, 0 <= r < k; zero elsewhere. Embedded in the library.
 inline Halide::Buffer<float> binomial_taps() {
@@ -35,7 +33,7 @@ inline Halide::Buffer<float> binomial_taps() {
 // inference that reads stay inside the input.
 inline Halide::Expr source_index(Halide::Expr i, Halide::Expr extent, Halide::Expr pad_type) {
     Halide::Expr mirrored = Halide::select(i < 0, -i, i >= extent, 2 * extent - 2 - i, i);
-    return Halide::clamp(Halide::select(pad_type == kReflect, mirrored, i), 0, extent - 1);
+    return Halide::clamp(Halide::select(pad_type == int(PadType::kReflect), mirrored, i), 0, extent - 1);
 }
 
 struct BlurPoolAlgorithm {
@@ -60,7 +58,7 @@ struct BlurPoolAlgorithm {
         // instead of through a padded intermediate (one pass and one buffer fewer: the gradient is 10% faster).
         auto padded = [&](Expr c, Expr x, Expr y, Expr n) {
             Expr outside = x < 0 || x >= width || y < 0 || y >= height;
-            return Halide::select(pad_type == kZero && outside, 0.0f,
+            return Halide::select(pad_type == int(PadType::kZero) && outside, 0.0f,
                                   input(c, source_index(x, width, pad_type), source_index(y, height, pad_type), n));
         };
 

@@ -33,7 +33,7 @@ class BlurPoolGeneratorBase : public Generator<T> {
     Input<int> filt_y{"filt_y", 4, 1, kMaxFilterSize};
     Input<int> stride_x{"stride_x", 2, 1, kNoLimit};
     Input<int> stride_y{"stride_y", 2, 1, kNoLimit};
-    Input<int> pad_type{"pad_type", kReflect, kReflect, kZero};
+    Input<int> pad_type{"pad_type", int(PadType::kReflect), int(PadType::kReflect), int(PadType::kZero)};
     Input<int> pad_off_x{"pad_off_x", 0, 0, kNoLimit};
     Input<int> pad_off_y{"pad_off_y", 0, 0, kNoLimit};
 
@@ -109,7 +109,7 @@ class BlurPoolGeneratorBase : public Generator<T> {
         filt_y.set_estimate(4);
         stride_x.set_estimate(2);
         stride_y.set_estimate(2);
-        pad_type.set_estimate(kReflect);
+        pad_type.set_estimate(int(PadType::kReflect));
         pad_off_x.set_estimate(0);
         pad_off_y.set_estimate(0);
     }

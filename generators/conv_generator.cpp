@@ -28,7 +28,7 @@ class Conv2d : public Generator<Conv2d> {
     Input<int> dilation_x{"dilation_x", 1, 1, 1024};
     Input<int> dilation_y{"dilation_y", 1, 1, 1024};
     Input<int> groups{"groups", 1, 1, 1 << 20};
-    Input<int> activation{"activation", kNoActivation, kNoActivation, kRelu6};
+    Input<int> activation{"activation", int(Activation::kNone), int(Activation::kNone), int(Activation::kRelu6)};
     Output<Buffer<float>> output{"output", 4};
 
     void generate() {
@@ -61,7 +61,7 @@ class Conv2d : public Generator<Conv2d> {
         for (Input<int> *scalar : {&stride_x, &stride_y, &pad_x, &pad_y, &dilation_x, &dilation_y, &groups}) {
             scalar->set_estimate(1);  // a 3x3 convolution with padding 1
         }
-        activation.set_estimate(kRelu);
+        activation.set_estimate(int(Activation::kRelu));
         if (auto_schedule) return;  // bench/autoschedule_bench: an autoscheduler's schedule instead of this one
 
         if (get_target().has_gpu_feature()) {

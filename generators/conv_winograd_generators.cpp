@@ -189,7 +189,7 @@ class Conv2dWinograd : public Generator<Conv2dWinograd> {
     Input<Buffer<float>> bias{"bias", 1};
     Input<int> pad_x{"pad_x", 1, 0, 2};
     Input<int> pad_y{"pad_y", 1, 0, 2};
-    Input<int> activation{"activation", kNoActivation, kNoActivation, kRelu6};
+    Input<int> activation{"activation", int(Activation::kNone), int(Activation::kNone), int(Activation::kRelu6)};
     Output<Buffer<float>> output{"output", 4};
 
     void generate() {

@@ -33,7 +33,7 @@ class ScaleShift : public Generator<ScaleShift> {
     Input<Buffer<float>> input{"input", 4};
     Input<Buffer<float>> scale{"scale", 1};
     Input<Buffer<float>> shift{"shift", 1};
-    Input<int> activation{"activation", kRelu, kNoActivation, kRelu6};
+    Input<int> activation{"activation", int(Activation::kRelu), int(Activation::kNone), int(Activation::kRelu6)};
     Output<Buffer<float>> output{"output", 4};
 
     void generate() {
@@ -51,7 +51,7 @@ class AddActivate : public Generator<AddActivate> {
   public:
     Input<Buffer<float>> a{"a", 4};
     Input<Buffer<float>> b{"b", 4};
-    Input<int> activation{"activation", kRelu, kNoActivation, kRelu6};
+    Input<int> activation{"activation", int(Activation::kRelu), int(Activation::kNone), int(Activation::kRelu6)};
     Output<Buffer<float>> output{"output", 4};
 
     void generate() {
@@ -71,7 +71,7 @@ class ActivationBackward : public Generator<ActivationBackward> {
   public:
     Input<Buffer<float>> output{"output", 4};
     Input<Buffer<float>> grad_output{"grad_output", 4};
-    Input<int> activation{"activation", kRelu, kNoActivation, kRelu6};
+    Input<int> activation{"activation", int(Activation::kRelu), int(Activation::kNone), int(Activation::kRelu6)};
     Output<Buffer<float>> grad_input{"grad_input", 4};
 
     void generate() {

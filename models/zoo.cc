@@ -34,6 +34,15 @@ const std::vector<Family> &families() {
     return all;
 }
 
+struct Registered {
+    ModelBuilder build;
+    InitScheme init;
+};
+std::map<std::string, Registered> &registered() {
+    static std::map<std::string, Registered> models;  // built on first use: registrations run before main()
+    return models;
+}
+
 std::string valid_names() {
     std::string names;
     for (const std::string &name : model_names()) names += (names.empty() ? "" : ", ") + name;
@@ -71,6 +80,7 @@ const Family &family_of(const std::string &arch, std::string *base, bool *anti_a
 std::vector<std::string> model_names() {
     std::vector<std::string> names;
     for (const Family &family : families()) names.insert(names.end(), family.names.begin(), family.names.end());
+    for (const auto &[name, model] : registered()) names.push_back(name);
     return names;
 }
 
@@ -91,15 +101,25 @@ void save_weights(Module &model, const std::string &path) {
     writer.save(path, *state_dict_value(&writer, state_dict(model)));
 }
 
+void register_model(const std::string &name, ModelBuilder build, InitScheme init) {
+    const std::string base = name.substr(0, name.rfind("_lpf"));
+    bool taken = registered().count(name) > 0;
+    for (const std::string &zoo_name : model_names()) taken = taken || zoo_name == base;
+    if (taken) throw Error("register_model: the name '" + name + "' is taken already");
+    registered()[name] = Registered{std::move(build), init};
+}
+
 Model build_model(const std::string &arch, ModelOptions options) {
+    const auto custom = registered().find(arch);
     std::string base;
-    bool anti_aliased;
-    const Family &family = family_of(arch, &base, &anti_aliased, &options.filter_size);
+    bool anti_aliased = false;
+    const Family *family = custom == registered().end() ? &family_of(arch, &base, &anti_aliased, &options.filter_size)
+                                                        : nullptr;
     if (options.filter_size < 1 || options.filter_size > 7) {
         throw Error("filter size " + std::to_string(options.filter_size) + " is not one of 1..7");
     }
     if (options.num_classes < 1) throw Error("number of classes " + std::to_string(options.num_classes) + " must be >= 1");
-    return family.build(base, anti_aliased, options);
+    return family ? family->build(base, anti_aliased, options) : custom->second.build(options);
 }
 
 std::string baseline_arch(const std::string &arch) {
@@ -120,6 +140,8 @@ Model finetune_model(const std::string &arch, const ModelOptions &options, const
 }
 
 void initialize_weights(Module &model, const std::string &arch, uint64_t seed) {
+    const auto custom = registered().find(arch);
+    if (custom != registered().end()) return initialize(model, custom->second.init, seed);
     std::string base;
     bool anti_aliased;
     int filter_size;

@@ -2,10 +2,12 @@
 // key names, and the plain torchvision baselines, built by the names of the reference's command line.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "models/initialization.h"
 #include "runtime/blurpool.h"
 #include "runtime/module.h"
 
@@ -27,7 +29,20 @@ using Model = std::shared_ptr<Module>;
 // options.filter_size (2019 names), or "resnet50" (the torchvision baseline). Unknown names: an Error that
 // lists the valid ones.
 Model build_model(const std::string &arch, ModelOptions options = {});
-std::vector<std::string> model_names();  // the base architecture names
+std::vector<std::string> model_names();  // the base architecture names, then the registered ones
+
+// Your own network by name, for build_model and so for every tool's -a (train/main trains and evaluates it):
+// `build` makes it from the options (filter size, classes, padding; the name is used as it is, without _lpf
+// suffixes), `init` draws a new one's parameters. A name taken already is an Error. In the file that defines
+// the network, a static ModelRegistration registers it when the program starts (link that library with
+// alwayslink = True; examples/preact_resnet_aa.cc).
+using ModelBuilder = std::function<Model(const ModelOptions &)>;
+void register_model(const std::string &name, ModelBuilder build, InitScheme init = {});
+struct ModelRegistration {
+    ModelRegistration(const std::string &name, ModelBuilder build, InitScheme init = {}) {
+        register_model(name, std::move(build), init);
+    }
+};
 
 // The baseline of an anti-aliased architecture ("resnet50" for "resnet50_lpf4" or "resnet50_lpf"); Error
 // for a name without "_lpf".

@@ -35,6 +35,16 @@ Var Graph::record(Tensor output, const std::vector<const Var *> &inputs, Module 
     return Var(this, std::move(output), node);
 }
 
+void Graph::offer(const Var &map, RecomputeOffer recipe) {
+    if (!recipe.recipe_for(map.value_)) return;  // a recipe for another map than this node's
+    if (recipes_.size() <= size_t(map.node_)) recipes_.resize(size_t(map.node_) + 1);
+    recipes_[size_t(map.node_)] = std::move(recipe);
+}
+
+RecomputeOffer Graph::recipe(const Var &map) const {
+    return size_t(map.node_) < recipes_.size() ? recipes_[size_t(map.node_)] : RecomputeOffer();
+}
+
 Tensor Graph::backward(const Var &output, const Tensor &grad_output, bool input_grad) {
     if (mode_ != Mode::kTraining) throw Error("backward() of a pass that did not train");
     std::vector<Tensor> grads(static_cast<size_t>(nodes_));

@@ -9,8 +9,9 @@
 #include <functional>
 #include <vector>
 
-#include "runtime/activation.h"
+#include "generators/stage_enums.h"
 #include "runtime/device.h"
+#include "runtime/saved_map.h"
 #include "runtime/tensor.h"
 
 namespace antialiased {
@@ -70,6 +71,13 @@ class Graph {
     // The ops recorded, in the order they ran (training and tracing).
     const std::vector<Op> &ops() const { return ops_; }
 
+    // Recomputation (saved_map.h), a policy of the tape: the recipe a layer left for its output goes with that
+    // map's node, and every layer that reads the node is offered it, however many read it. The recipes are
+    // dropped when the forward pass ends (the layers that took one keep it until their backward).
+    void offer(const Var &map, RecomputeOffer recipe);
+    RecomputeOffer recipe(const Var &map) const;
+    void drop_recipes() { recipes_.clear(); }
+
   private:
     Graph(Mode mode, const Device &device, TrainContext *context) : mode_(mode), device_(device), context_(context) {}
     Mode mode_;
@@ -77,6 +85,7 @@ class Graph {
     TrainContext *context_;
     int nodes_ = 0;
     std::vector<Op> ops_;
+    std::vector<RecomputeOffer> recipes_;  // by node
 };
 
 // act(a + b), elementwise: the residual connection.

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "runtime/activation.h"
+#include "generators/stage_enums.h"
 #include "runtime/communicator.h"
 #include "runtime/device.h"
 #include "runtime/tensor.h"

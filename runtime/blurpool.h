@@ -7,14 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "generators/stage_enums.h"
 #include "runtime/device.h"
 #include "runtime/tensor.h"
 
 namespace antialiased {
 
-// The reference's pad types. Reflect mirrors without repeating the edge pixel and, like PyTorch's
-// ReflectionPad, needs every pad to be smaller than the map; on smaller maps use replicate or zero.
-enum class PadType { kReflect = 0, kReplicate = 1, kZero = 2 };
+// PadType (generators/stage_enums.h): the reference's pad types. Reflect mirrors without repeating the edge pixel
+// and, like PyTorch's ReflectionPad, needs every pad to be smaller than the map; on smaller maps use replicate or
+// zero.
 
 // Accepts the reference's spellings: "refl"/"reflect", "repl"/"replicate", "zero".
 PadType parse_pad_type(const std::string &name);

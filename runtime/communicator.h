@@ -15,27 +15,28 @@ namespace antialiased {
 class Communicator {
   public:
     // The world of this process: MPI_COMM_WORLD under mpirun (MPI initialized on first use, finalized at
-    // exit), else a single rank.
-    static Communicator &world();
+    // exit), else a single rank. In mpi_communicator.cc: only what links //runtime:distributed has it.
+    static const Communicator &world();
+    // This process alone, without MPI: what training uses unless told otherwise (TrainContext).
+    static const Communicator &local();
 
+    virtual ~Communicator() = default;
     int rank() const { return rank_; }
     int size() const { return size_; }
     bool distributed() const { return size_ > 1; }
 
     // Element-wise sums over the ranks, in place, on every rank.
-    void sum(float *values, size_t count) const;
-    void sum(double *values, size_t count) const;
-    void sum(int64_t *values, size_t count) const;
+    virtual void sum(float *values, size_t count) const = 0;
+    virtual void sum(double *values, size_t count) const = 0;
+    virtual void sum(int64_t *values, size_t count) const = 0;
     // Rank 0's values, on every rank.
-    void broadcast(float *values, size_t count) const;
-    void broadcast(int64_t *values, size_t count) const;
+    virtual void broadcast(float *values, size_t count) const = 0;
+    virtual void broadcast(int64_t *values, size_t count) const = 0;
     // Ends every rank of the job (a rank that failed: the others may be waiting for it in a collective).
     // Nothing when not distributed.
-    void abort(int code) const;
+    virtual void abort(int code) const = 0;
 
-  private:
-    Communicator();
-    ~Communicator();
+  protected:
     int rank_ = 0, size_ = 1;
 };
 

@@ -5,7 +5,7 @@
 
 #include <HalideBuffer.h>
 
-#include "runtime/activation.h"
+#include "generators/stage_enums.h"
 #include "runtime/batch_norm_training.h"
 #include "runtime/blurpool.h"
 #include "runtime/module.h"

@@ -28,11 +28,17 @@ Var Module::forward(const Var &input) {
         case Graph::Mode::kTraining:
             break;
     }
-    Tensor output = forward_train(input.value(), graph.context());
-    return graph.record(std::move(output), {&input}, this,
-                        [this](const Tensor &grad, TrainContext &context, const std::vector<bool> &needs) {
-                            return std::vector<Tensor>{backward(grad, context, needs[0])};
-                        });
+    // The layer is offered its input's recipe, and may leave one for its output (saved_map.h).
+    TrainContext &context = graph.context();
+    context.offer = graph.recipe(input);
+    Tensor output = forward_train(input.value(), context);
+    Var result = graph.record(std::move(output), {&input}, this,
+                              [this](const Tensor &grad, TrainContext &context, const std::vector<bool> &needs) {
+                                  return std::vector<Tensor>{backward(grad, context, needs[0])};
+                              });
+    graph.offer(result, std::move(context.offer));
+    context.offer.clear();
+    return result;
 }
 
 Tensor Composite::forward(const Tensor &input, const Device &device) const {
@@ -44,6 +50,7 @@ Tensor Composite::forward(const Tensor &input, const Device &device) const {
 Tensor Composite::forward_train(const Tensor &input, TrainContext &context) {
     tape_ = std::make_unique<Graph>(context);
     output_ = std::make_unique<Var>(forward(tape_->input(input)));
+    tape_->drop_recipes();
     return output_->value();
 }
 

@@ -34,8 +34,8 @@ struct StateEntry {
 // layer is the identity, for comparisons with other implementations), the generator of each dropout mask's
 // seed, batch norm's running-statistics momentum, and whether maps that are cheap to make again are recomputed
 // in the backward pass rather than kept from the forward one (saved_map.h; off: a little faster, more memory),
-// with the forward pass's latest offer of such a map; and the ranks that train together (communicator.h: this
-// process alone unless started by mpirun).
+// with the offer of such a map for the layer's input (the tape's, autograd.h); and the ranks that train together (communicator.h: this
+// process alone, unless a program that links MPI passes Communicator::world()).
 struct TrainContext {
     Device device = Device::cpu();
     bool dropout = true;
@@ -43,7 +43,7 @@ struct TrainContext {
     float batch_norm_momentum = 0.1f;
     bool recompute_maps = true;
     RecomputeOffer offer;
-    const Communicator *communicator = &Communicator::world();
+    const Communicator *communicator = &Communicator::local();
     // Batch norms normalize by the statistics of every rank's share together (torch.nn.SyncBatchNorm), not
     // each rank's own (DistributedDataParallel's default).
     bool sync_batch_norm = false;

@@ -40,6 +40,7 @@ TrainContext training_context() {
     context.device = device_flag();
     context.recompute_maps = FLAGS_recompute_maps;
     context.sync_batch_norm = FLAGS_sync_bn;
+    context.communicator = &Communicator::world();  // the ranks mpirun started, if it did
     return context;
 }
 

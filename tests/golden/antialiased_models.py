@@ -187,7 +187,12 @@ RESNETS = {
 
 
 def build(arch, filter_size=4, num_classes=1000):
-    """'resnet50_lpf4' / 'resnet50_lpf' (+ filter_size) anti-aliased, 'resnet50' torchvision's baseline."""
+    """'resnet50_lpf4' / 'resnet50_lpf' (+ filter_size) anti-aliased, 'resnet50' torchvision's baseline;
+    'preact_resnet_aa' the example of a network of one's own (examples/preact_resnet_aa.py)."""
+    if arch == 'preact_resnet_aa':
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'examples'))
+        from preact_resnet_aa import PreActResNetAA
+        return PreActResNetAA(num_classes, filter_size)
     if '_lpf' not in arch:
         return getattr(torchvision.models, arch)(num_classes=num_classes)
     base, k = arch.split('_lpf')
