@@ -36,13 +36,15 @@ Var Graph::record(Tensor output, const std::vector<const Var *> &inputs, Module 
 }
 
 void Graph::offer(const Var &map, RecomputeOffer recipe) {
-    if (!recipe.recipe_for(map.value_)) return;  // a recipe for another map than this node's
+    Recompute recompute = recipe.recipe_for(map.value_);  // none for another map than this node's
+    if (!recompute) return;
     if (recipes_.size() <= size_t(map.node_)) recipes_.resize(size_t(map.node_) + 1);
-    recipes_[size_t(map.node_)] = std::move(recipe);
+    recipes_[size_t(map.node_)] = std::move(recompute);
 }
 
 RecomputeOffer Graph::recipe(const Var &map) const {
-    return size_t(map.node_) < recipes_.size() ? recipes_[size_t(map.node_)] : RecomputeOffer();
+    if (size_t(map.node_) >= recipes_.size() || !recipes_[size_t(map.node_)]) return RecomputeOffer();
+    return RecomputeOffer{map.value_, recipes_[size_t(map.node_)]};
 }
 
 Tensor Graph::backward(const Var &output, const Tensor &grad_output, bool input_grad) {

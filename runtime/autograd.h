@@ -85,7 +85,8 @@ class Graph {
     TrainContext *context_;
     int nodes_ = 0;
     std::vector<Op> ops_;
-    std::vector<RecomputeOffer> recipes_;  // by node
+    // By node; the recipes alone: holding the maps themselves would keep every one alive through the forward pass.
+    std::vector<Recompute> recipes_;
 };
 
 // act(a + b), elementwise: the residual connection.
