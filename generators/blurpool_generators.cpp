@@ -52,15 +52,18 @@ class BlurPoolGeneratorBase : public Generator<T> {
         if (this->get_target().has_gpu_feature()) {
             // One thread per output value, 32 channels x 4 columns a block; each thread blurs its own
             // filt_x columns vertically in registers (filt_x * filt_y taps, as the reference's direct 2-D filter).
+            // Everything is computed at the innermost thread variable: at xi (the outer one) Halide 14 makes each
+            // thread compute all 32 channels into scratch sized for 4, out of bounds (caught on pocl, tests/
+            // gpu_opencl_test.cc).
             Var ci("ci"), xi("xi"), yn("yn");
             output.fuse(y, n, yn)
                 .gpu_tile(c, x, ci, xi, kGpuWarp, 4, TailStrategy::GuardWithIf)
                 .gpu_blocks(yn);
-            blur.output.compute_at(output, xi);
+            blur.output.compute_at(output, ci);
             blur.output.update().unroll(blur.rx.x, kMaxFilterSize, TailStrategy::GuardWithIf);
-            blur.blur_y.compute_at(output, xi);
+            blur.blur_y.compute_at(output, ci);
             blur.blur_y.update().reorder(blur.ry.x, blur.x).unroll(blur.ry.x, kMaxFilterSize, TailStrategy::GuardWithIf);
-            if (source.defined()) source.compute_at(output, xi);
+            if (source.defined()) source.compute_at(output, ci);
             return;
         }
         const int vector = this->template natural_vector_size<float>();

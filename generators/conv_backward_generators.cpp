@@ -124,10 +124,11 @@ class ConvGradWeights : public ConvBackwardBase<ConvGradWeights> {
         const std::vector<RVar> rb = d_bias.rvars();
 
         if (gpu) {
-            // One thread per weight, 32 output channels a block; the (x, y, n) sum runs in the thread.
+            // One thread per weight, 32 output channels a block; the (x, y, n) sum runs in the thread, computed at
+            // the innermost thread variable coi (at cii each thread would sum for all 32 channels).
             Var coi("coi"), cii("cii"), kk("kk");
             grad_weights.fuse(kx, ky, kk).gpu_tile(co, ci, coi, cii, 32, 1, TailStrategy::GuardWithIf).gpu_blocks(kk);
-            d_weights.compute_at(grad_weights, cii);
+            d_weights.compute_at(grad_weights, coi);
             grad_bias.gpu_tile(co, coi, 32, TailStrategy::GuardWithIf);
             d_bias.compute_at(grad_bias, coi);
             return;
@@ -249,7 +250,7 @@ class ConvGradInput : public ConvBackwardBase<ConvGradInput> {
             d_full.compute_root().gpu_tile(dj, dn, jo, ji, 32, 1, TailStrategy::GuardWithIf);
             d_full.update().gpu_tile(dj, dn, jo, ji, 32, 1, TailStrategy::GuardWithIf);
             grad_input.fuse(y, n, yn).gpu_tile(c, x, cc, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
-            d_input.compute_at(grad_input, xi);
+            d_input.compute_at(grad_input, cc);
             return;
         }
         const int vector = natural_vector_size<float>();

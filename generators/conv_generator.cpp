@@ -66,10 +66,10 @@ class Conv2d : public Generator<Conv2d> {
 
         if (get_target().has_gpu_feature()) {
             // One thread per output value, 32 output channels x 4 columns a block; the reduction runs in the
-            // thread.
+            // thread, computed at the innermost thread variable (at xi each thread would compute all 32 channels).
             Var ci("ci"), xi("xi"), yn("yn");
             output.fuse(y, n, yn).gpu_tile(co, x, ci, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
-            conv.compute_at(output, xi);
+            conv.compute_at(output, ci);
             return;
         }
         const int vector = natural_vector_size<float>();

@@ -346,11 +346,16 @@ class Conv2dWinogradGradWeights : public Generator<Conv2dWinogradGradWeights> {
 
         if (get_target().has_gpu_feature()) {
             Var ko("ko"), co("co");
-            in.tiles.compute_root().reorder(i, j, c, t).unroll(i).unroll(j).gpu_tile(c, t, ko, co, 32, 4);
-            grad.tiles.compute_root().reorder(i, j, c, t).unroll(i).unroll(j).gpu_tile(c, t, ko, co, 32, 4);
-            component_grad.compute_root().gpu_tile(k, c, ko, co, 32, 4);
-            component_grad.update().gpu_tile(k, c, ko, co, 32, 4);
-            partial.compute_at(component_grad, k);
+            const TailStrategy guard = TailStrategy::GuardWithIf;
+            in.tiles.compute_root().reorder(i, j, c, t).unroll(i).unroll(j).gpu_tile(c, t, ko, co, 32, 4, guard);
+            grad.tiles.compute_root().reorder(i, j, c, t).unroll(i).unroll(j).gpu_tile(c, t, ko, co, 32, 4, guard);
+            component_grad.compute_root().gpu_tile(k, c, ko, co, 32, 4, guard);
+            component_grad.update().gpu_tile(k, c, ko, co, 32, 4, guard);
+            // The chunks' sums at the root, one thread per (k, c) pair as the rest: computed inside each thread
+            // (at k, or at ko), its storage of a run-time size went to a scratch the threads overwrote (NaN on
+            // pocl, tests/gpu_opencl_test.cc).
+            partial.compute_root().gpu_tile(k, c, ko, co, 32, 4, guard);
+            partial.update().gpu_tile(k, c, ko, co, 32, 4, guard);
             grad_weights.gpu_tile(k, c, ko, co, 32, 4, TailStrategy::GuardWithIf);
             grad_bias.compute_root().gpu_tile(k, ko, 32, TailStrategy::GuardWithIf);
             grad_bias.update().gpu_tile(k, ko, 32, TailStrategy::GuardWithIf);

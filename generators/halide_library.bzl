@@ -14,11 +14,20 @@ CPU_TARGET = "host"
 # (no float16 or tensor-core stages), so a higher floor would only shut out older GPUs.
 CUDA_TARGET = "host-cuda-cuda_capability_70"
 
-# Suffix of each variant's function name: `<name>_cpu`, `<name>_cuda`.
+# OpenCL: the same GPU schedules (Halide picks them for any GPU feature) for AMD and Intel GPUs, and for pocl,
+# the OpenCL implementation on the CPU that runs them in CI (tests/*opencl*). cl_doubles: the batch-norm sums
+# accumulate in double.
+OPENCL_TARGET = "host-opencl-cl_doubles"
+
+# Suffix of each variant's function name: `<name>_cpu`, `<name>_cuda`, `<name>_opencl`.
 TARGETS = {
     "cpu": CPU_TARGET,
     "cuda": CUDA_TARGET,
+    "opencl": OPENCL_TARGET,
 }
+
+# The one runtime: the host's, CUDA's and OpenCL's modules.
+RUNTIME_TARGET = "host-cuda-opencl-cl_doubles"
 
 # Halide 14's autoscheduler plugins as Debian's libhalide14-0-dev installs them, and the machine they schedule
 # for: 2 cores, 1 MB of L2 per core, the default balance of 40.
@@ -78,12 +87,12 @@ def halide_autoscheduled_library(name, generator, generator_name, autoscheduler,
     )
 
 def halide_runtime(name, generator, visibility = None):
-    """The one Halide runtime for every target in TARGETS (the CUDA target's runtime includes the host's)."""
+    """The one Halide runtime for every target in TARGETS."""
     native.genrule(
         name = name + "_aot",
         outs = [name + ".a"],
         tools = [generator],
-        cmd = "$(location %s) -r %s -o $(@D) -e static_library target=%s" % (generator, name, CUDA_TARGET),
+        cmd = "$(location %s) -r %s -o $(@D) -e static_library target=%s" % (generator, name, RUNTIME_TARGET),
     )
     native.cc_library(
         name = name,

@@ -26,7 +26,7 @@ void schedule_pool(const Target &target, Func output, Func reduction, int vector
     if (target.has_gpu_feature()) {
         Var ci("ci"), xi("xi");
         output.fuse(y, n, yn).gpu_tile(c, x, ci, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
-        reduction.compute_at(output, xi);
+        reduction.compute_at(output, ci);  // the innermost thread variable: at xi, every thread did all 32 channels
         return;
     }
     output.fuse(y, n, yn).parallel(yn).vectorize(c, vector, TailStrategy::GuardWithIf);

@@ -6,14 +6,19 @@
 
 #include "generators/batch_norm_train_backward_input_cpu.h"
 #include "generators/batch_norm_train_backward_input_cuda.h"
+#include "generators/batch_norm_train_backward_input_opencl.h"
 #include "generators/batch_norm_train_backward_sums_cpu.h"
 #include "generators/batch_norm_train_backward_sums_cuda.h"
+#include "generators/batch_norm_train_backward_sums_opencl.h"
 #include "generators/batch_norm_train_normalize_cpu.h"
 #include "generators/batch_norm_train_normalize_cuda.h"
+#include "generators/batch_norm_train_normalize_opencl.h"
 #include "generators/batch_norm_train_squared_deviations_cpu.h"
 #include "generators/batch_norm_train_squared_deviations_cuda.h"
+#include "generators/batch_norm_train_squared_deviations_opencl.h"
 #include "generators/batch_norm_train_sum_cpu.h"
 #include "generators/batch_norm_train_sum_cuda.h"
+#include "generators/batch_norm_train_sum_opencl.h"
 #include "runtime/error.h"
 
 namespace antialiased {
@@ -62,14 +67,16 @@ BatchStatistics batch_statistics(const Tensor &input, const Device &device, cons
     const std::string where = " on " + device.name();
     std::vector<double> sums(s.c);
     Halide::Runtime::Buffer<double> sum_buffer(sums.data(), s.c);
-    check_halide((device.is_cuda() ? batch_norm_train_sum_cuda : batch_norm_train_sum_cpu)(input.raw(),
-                                                                                          sum_buffer.raw_buffer()),
+    check_halide(device.pick(batch_norm_train_sum_cpu, batch_norm_train_sum_cuda, batch_norm_train_sum_opencl)(
+                     input.raw(), sum_buffer.raw_buffer()),
                  "BatchNorm2d (training) mean" + where);
     sum_buffer.copy_to_host();
     statistics.mean = averaged(sums, statistics.count, synchronized);
 
     Halide::Runtime::Buffer<float> mean = view(statistics.mean);
-    check_halide((device.is_cuda() ? batch_norm_train_squared_deviations_cuda : batch_norm_train_squared_deviations_cpu)(
+    check_halide(device.pick(batch_norm_train_squared_deviations_cpu,
+                             batch_norm_train_squared_deviations_cuda,
+                             batch_norm_train_squared_deviations_opencl)(
                      input.raw(), mean.raw_buffer(), sum_buffer.raw_buffer()),
                  "BatchNorm2d (training) variance" + where);
     sum_buffer.copy_to_host();
@@ -84,7 +91,9 @@ Tensor batch_norm_train_normalize(const Tensor &input, const std::vector<float> 
     Tensor output = Tensor::uninitialized(input.shape());
     Halide::Runtime::Buffer<float> w = view(weight), b = view(bias), m = view(statistics.mean),
                                    v = view(statistics.variance);
-    auto pipeline = device.is_cuda() ? batch_norm_train_normalize_cuda : batch_norm_train_normalize_cpu;
+    auto pipeline = device.pick(batch_norm_train_normalize_cpu,
+                                batch_norm_train_normalize_cuda,
+                                batch_norm_train_normalize_opencl);
     check_halide(pipeline(input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), m.raw_buffer(),
                           v.raw_buffer(), output.raw()),
                  "BatchNorm2d (training) normalization on " + device.name());
@@ -120,7 +129,9 @@ BatchNormGradients batch_norm_train_backward(const Tensor &input, const std::vec
     Halide::Runtime::Buffer<float> w = view(weight), b = view(bias), m = view(statistics.mean),
                                    v = view(statistics.variance), gm(grad_negated_mean.data(), c),
                                    gs(grad_std_dev.data(), c), gw(g.grad_weight.data(), c), gb(g.grad_bias.data(), c);
-    check_halide((device.is_cuda() ? batch_norm_train_backward_sums_cuda : batch_norm_train_backward_sums_cpu)(
+    check_halide(device.pick(batch_norm_train_backward_sums_cpu,
+                             batch_norm_train_backward_sums_cuda,
+                             batch_norm_train_backward_sums_opencl)(
                      input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), m.raw_buffer(), v.raw_buffer(),
                      grad_output.raw(), gm.raw_buffer(), gs.raw_buffer(), gw.raw_buffer(), gb.raw_buffer()),
                  "BatchNorm2d (training) backward" + where);
@@ -132,7 +143,9 @@ BatchNormGradients batch_norm_train_backward(const Tensor &input, const std::vec
         gs.set_host_dirty();
     }
     g.grad_input = Tensor::uninitialized(input.shape());
-    check_halide((device.is_cuda() ? batch_norm_train_backward_input_cuda : batch_norm_train_backward_input_cpu)(
+    check_halide(device.pick(batch_norm_train_backward_input_cpu,
+                             batch_norm_train_backward_input_cuda,
+                             batch_norm_train_backward_input_opencl)(
                      input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), m.raw_buffer(), v.raw_buffer(),
                      grad_output.raw(), gm.raw_buffer(), gs.raw_buffer(), int(statistics.count), g.grad_input.raw()),
                  "BatchNorm2d (training) backward" + where);

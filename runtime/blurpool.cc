@@ -3,8 +3,10 @@
 #include "generators/binomial_taps.h"
 #include "generators/blurpool_backward_cpu.h"
 #include "generators/blurpool_backward_cuda.h"
+#include "generators/blurpool_backward_opencl.h"
 #include "generators/blurpool_forward_cpu.h"
 #include "generators/blurpool_forward_cuda.h"
+#include "generators/blurpool_forward_opencl.h"
 #include "runtime/error.h"
 
 namespace antialiased {
@@ -85,7 +87,7 @@ Shape BlurPool::output_shape(const Shape &input) const {
 
 Tensor BlurPool::forward(const Tensor &input, const Device &device) const {
     Tensor output = Tensor::uninitialized(output_shape(input.shape()));
-    auto pipeline = device.is_cuda() ? blurpool_forward_cuda : blurpool_forward_cpu;
+    auto pipeline = device.pick(blurpool_forward_cpu, blurpool_forward_cuda, blurpool_forward_opencl);
     check_halide(pipeline(input.raw(), x_.filt_size, y_.filt_size, x_.stride, y_.stride, int(pad_type_),
                           x_.pad_off, y_.pad_off, output.raw()),
                  "BlurPool forward on " + device.name());
@@ -99,7 +101,7 @@ Tensor BlurPool::backward(const Tensor &input, const Tensor &grad_output, const 
                     expected.str() + " of input " + input.shape().str());
     }
     Tensor grad_input = Tensor::uninitialized(input.shape());
-    auto pipeline = device.is_cuda() ? blurpool_backward_cuda : blurpool_backward_cpu;
+    auto pipeline = device.pick(blurpool_backward_cpu, blurpool_backward_cuda, blurpool_backward_opencl);
     check_halide(pipeline(input.raw(), x_.filt_size, y_.filt_size, x_.stride, y_.stride, int(pad_type_), x_.pad_off,
                           y_.pad_off, grad_output.raw(), grad_input.raw()),
                  "BlurPool backward on " + device.name());

@@ -8,35 +8,50 @@
 
 #include "generators/activation_backward_cpu.h"
 #include "generators/activation_backward_cuda.h"
+#include "generators/activation_backward_opencl.h"
 #include "generators/add_activate_cpu.h"
 #include "generators/add_activate_cuda.h"
+#include "generators/add_activate_opencl.h"
 #include "generators/avg_pool2d_backward_cpu.h"
 #include "generators/avg_pool2d_backward_cuda.h"
+#include "generators/avg_pool2d_backward_opencl.h"
 #include "generators/avg_pool2d_cpu.h"
 #include "generators/avg_pool2d_cuda.h"
+#include "generators/avg_pool2d_opencl.h"
 #include "generators/conv2d_cpu.h"
 #include "generators/conv2d_cuda.h"
+#include "generators/conv2d_opencl.h"
 #include "generators/conv2d_grad_input_cpu.h"
 #include "generators/conv2d_grad_input_cuda.h"
+#include "generators/conv2d_grad_input_opencl.h"
 #include "generators/conv2d_grad_weights_cpu.h"
 #include "generators/conv2d_grad_weights_cuda.h"
+#include "generators/conv2d_grad_weights_opencl.h"
 #include "generators/conv2d_winograd_cpu.h"
 #include "generators/conv2d_winograd_cuda.h"
+#include "generators/conv2d_winograd_opencl.h"
 #include "generators/conv2d_winograd_grad_weights_cpu.h"
 #include "generators/conv2d_winograd_grad_weights_cuda.h"
+#include "generators/conv2d_winograd_grad_weights_opencl.h"
 #include "generators/conv2d_winograd_weights_cpu.h"
 #include "generators/dropout_backward_cpu.h"
 #include "generators/dropout_backward_cuda.h"
+#include "generators/dropout_backward_opencl.h"
 #include "generators/dropout_forward_cpu.h"
 #include "generators/dropout_forward_cuda.h"
+#include "generators/dropout_forward_opencl.h"
 #include "generators/max_blurpool_forward_cpu.h"
 #include "generators/max_blurpool_forward_cuda.h"
+#include "generators/max_blurpool_forward_opencl.h"
 #include "generators/max_pool2d_backward_cpu.h"
 #include "generators/max_pool2d_backward_cuda.h"
+#include "generators/max_pool2d_backward_opencl.h"
 #include "generators/max_pool2d_cpu.h"
 #include "generators/max_pool2d_cuda.h"
+#include "generators/max_pool2d_opencl.h"
 #include "generators/scale_shift_cpu.h"
 #include "generators/scale_shift_cuda.h"
+#include "generators/scale_shift_opencl.h"
 #include "generators/weight_blocks.h"
 #include "runtime/batch_norm_training.h"
 #include "runtime/error.h"
@@ -151,7 +166,7 @@ Halide::Runtime::Buffer<float> vector_buffer(const std::vector<float> &values) {
 Tensor scale_shift(const Tensor &input, Halide::Runtime::Buffer<float> &scale, Halide::Runtime::Buffer<float> &shift,
                    Activation activation, const Device &device) {
     Tensor output = Tensor::uninitialized(input.shape());
-    auto pipeline = device.is_cuda() ? scale_shift_cuda : scale_shift_cpu;
+    auto pipeline = device.pick(scale_shift_cpu, scale_shift_cuda, scale_shift_opencl);
     check_halide(pipeline(input.raw(), scale.raw_buffer(), shift.raw_buffer(), int(activation), output.raw()),
                  "ScaleShift on " + device.name());
     return output;
@@ -308,14 +323,14 @@ Tensor Conv2d::forward(const Tensor &input, const Device &device) const {
                     window_output("Conv2d", s.w, extent, options_.stride, options_.padding)};
     Tensor output = Tensor::uninitialized(out);
     if (winograd(s)) {
-        auto pipeline = device.is_cuda() ? conv2d_winograd_cuda : conv2d_winograd_cpu;
+        auto pipeline = device.pick(conv2d_winograd_cpu, conv2d_winograd_cuda, conv2d_winograd_opencl);
         check_halide(pipeline(input.raw(), winograd_forward_weights().raw_buffer(), biases_.raw_buffer(),
                               options_.padding, options_.padding, int(activation_), output.raw()),
                      describe() + " on " + device.name());
         return output;
     }
     const auto [tx, ty] = live_filter(s, out, kernel_, options_);
-    auto pipeline = device.is_cuda() ? conv2d_cuda : conv2d_cpu;
+    auto pipeline = device.pick(conv2d_cpu, conv2d_cuda, conv2d_opencl);
     check_halide(pipeline(input.raw(), direct_weights(tx, ty).raw_buffer(), biases_.raw_buffer(), options_.stride,
                           options_.stride, tx.padding, ty.padding, options_.dilation, options_.dilation,
                           options_.groups, int(activation_), output.raw()),
@@ -338,8 +353,13 @@ void Conv2d::winograd_weight_gradient(const Tensor &input, const Tensor &grad_ou
     // that this scratch does not set the training step's peak memory.
     const Shape &s = grad_output.shape();
     const size_t per_image = size_t(36) * std::max(in_, out_) * ((s.w + 3) / 4) * ((s.h + 3) / 4) * sizeof(float);
-    const int slice = int(std::clamp<size_t>((size_t(16) << 20) / per_image, 1, size_t(s.n)));
-    auto stage = device.is_cuda() ? conv2d_winograd_grad_weights_cuda : conv2d_winograd_grad_weights_cpu;
+    // On a GPU in one piece: a crop of a device buffer (Halide::Runtime::Buffer::crop of a copy of the tensor's
+    // halide_buffer_t), even to every image, gave the stage wrong data on OpenCL (tests/gpu_opencl_test.cc); and
+    // the GPU's memory holds the scratch.
+    const int slice = device.is_gpu() ? s.n : int(std::clamp<size_t>((size_t(16) << 20) / per_image, 1, size_t(s.n)));
+    auto stage = device.pick(conv2d_winograd_grad_weights_cpu,
+                             conv2d_winograd_grad_weights_cuda,
+                             conv2d_winograd_grad_weights_opencl);
     Halide::Runtime::Buffer<float> slice_weights, slice_bias;  // the later slices' gradients
     if (slice < s.n) {
         slice_weights = scratch_buffer({grad_weights.dim(0).extent(), grad_weights.dim(1).extent(), 3, 3});
@@ -349,10 +369,12 @@ void Conv2d::winograd_weight_gradient(const Tensor &input, const Tensor &grad_ou
         // The images [n, n + slice) of both maps, as buffers whose batch starts at 0, as the stage asks.
         Halide::Runtime::Buffer<float> in(*input.raw()), grad(*grad_output.raw());
         const int count = std::min(slice, s.n - n);
-        in.crop(3, n, count);
-        in.translate(3, -n);
-        grad.crop(3, n, count);
-        grad.translate(3, -n);
+        if (count < s.n) {  // (a whole batch is not cropped: a crop of a device buffer breaks it, above)
+            in.crop(3, n, count);
+            in.translate(3, -n);
+            grad.crop(3, n, count);
+            grad.translate(3, -n);
+        }
         const bool first = n == 0;
         Halide::Runtime::Buffer<float> &w = first ? grad_weights : slice_weights, &b = first ? grad_bias : slice_bias;
         check_halide(stage(grad.raw_buffer(), in.raw_buffer(), options_.padding, options_.padding, w.raw_buffer(),
@@ -383,7 +405,7 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     if (winograd_stages) {
         winograd_weight_gradient(input, grad_output, device, grad_weights, grad_bias);
     } else {
-        auto weights_stage = device.is_cuda() ? conv2d_grad_weights_cuda : conv2d_grad_weights_cpu;
+        auto weights_stage = device.pick(conv2d_grad_weights_cpu, conv2d_grad_weights_cuda, conv2d_grad_weights_opencl);
         check_halide(weights_stage(grad_output.raw(), options_.stride, options_.stride, tx.padding, ty.padding,
                                    options_.dilation, options_.dilation, options_.groups, input.raw(), tx.count,
                                    ty.count, grad_weights.raw_buffer(), grad_bias.raw_buffer()),
@@ -406,7 +428,7 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
         winograd_weights(std::vector<float>(in_, 1.0f), true, weights_t);
         Halide::Runtime::Buffer<float> zero(in_);
         zero.fill(0.0f);
-        auto pipeline = device.is_cuda() ? conv2d_winograd_cuda : conv2d_winograd_cpu;
+        auto pipeline = device.pick(conv2d_winograd_cpu, conv2d_winograd_cuda, conv2d_winograd_opencl);
         const int pad = 2 - options_.padding;
         check_halide(pipeline(grad_output.raw(), weights_t.raw_buffer(), zero.raw_buffer(), pad, pad,
                               int(Activation::kNone), grad_input.raw()),
@@ -425,7 +447,7 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
         if (live >= 0) wt[(live * out_ + co) * row + ci] = weight_[co * at.row + at.column[tap * in_group + ci]];
     });
     weights_t.set_host_dirty();
-    auto input_stage = device.is_cuda() ? conv2d_grad_input_cuda : conv2d_grad_input_cpu;
+    auto input_stage = device.pick(conv2d_grad_input_cpu, conv2d_grad_input_cuda, conv2d_grad_input_opencl);
     check_halide(input_stage(grad_output.raw(), options_.stride, options_.stride, tx.padding, ty.padding,
                              options_.dilation, options_.dilation, options_.groups, weights_t.raw_buffer(),
                              grad_input.raw()),
@@ -603,14 +625,14 @@ Tensor MaxPool2d::forward(const Tensor &input, const Device &device) const {
     if (blur_) {
         const BlurPool &b = blur_->blurpool_;
         Tensor output = Tensor::uninitialized(b.output_shape(pooled));
-        auto pipeline = device.is_cuda() ? max_blurpool_forward_cuda : max_blurpool_forward_cpu;
+        auto pipeline = device.pick(max_blurpool_forward_cpu, max_blurpool_forward_cuda, max_blurpool_forward_opencl);
         check_halide(pipeline(input.raw(), b.x().filt_size, b.y().filt_size, b.x().stride, b.y().stride,
                               int(b.pad_type()), b.x().pad_off, b.y().pad_off, kernel_, padding_, output.raw()),
                      "MaxBlurPool on " + device.name());
         return output;
     }
     Tensor output = Tensor::uninitialized(pooled);
-    auto pipeline = device.is_cuda() ? max_pool2d_cuda : max_pool2d_cpu;
+    auto pipeline = device.pick(max_pool2d_cpu, max_pool2d_cuda, max_pool2d_opencl);
     check_halide(pipeline(input.raw(), kernel_, kernel_, stride_, stride_, padding_, padding_, output.raw()),
                  "MaxPool2d on " + device.name());
     return output;
@@ -633,7 +655,7 @@ Tensor MaxPool2d::backward(const Tensor &grad_output, TrainContext &context, boo
     check_grad_shape("MaxPool2d", grad_output, Shape{s.n, s.c, window_output("MaxPool2d", s.h, kernel_, stride_, padding_),
                                                      window_output("MaxPool2d", s.w, kernel_, stride_, padding_)});
     Tensor grad_input = Tensor::uninitialized(s);
-    auto pipeline = context.device.is_cuda() ? max_pool2d_backward_cuda : max_pool2d_backward_cpu;
+    auto pipeline = context.device.pick(max_pool2d_backward_cpu, max_pool2d_backward_cuda, max_pool2d_backward_opencl);
     check_halide(pipeline(input.raw(), grad_output.raw(), kernel_, kernel_, stride_, stride_, padding_, padding_,
                           grad_input.raw()),
                  "MaxPool2d backward on " + context.device.name());
@@ -661,7 +683,7 @@ Tensor AvgPool2d::forward(const Tensor &input, const Device &device) const {
                                 : Shape{s.n, s.c, window_output("AvgPool2d", s.h, kernel_, stride_, padding_),
                                         window_output("AvgPool2d", s.w, kernel_, stride_, padding_)};
     Tensor output = Tensor::uninitialized(out);
-    auto pipeline = device.is_cuda() ? avg_pool2d_cuda : avg_pool2d_cpu;
+    auto pipeline = device.pick(avg_pool2d_cpu, avg_pool2d_cuda, avg_pool2d_opencl);
     check_halide(pipeline(input.raw(), adaptive_ ? 1 : 0, kernel_, kernel_, stride_, stride_, padding_, padding_, out.w,
                           out.h, output.raw()),
                  "AvgPool2d on " + device.name());
@@ -677,7 +699,7 @@ Tensor AvgPool2d::backward(const Tensor &grad_output, TrainContext &context, boo
     if (!input_grad) return Tensor();
     const Shape &out = grad_output.shape();
     Tensor grad_input = Tensor::uninitialized(input_shape_);
-    auto pipeline = context.device.is_cuda() ? avg_pool2d_backward_cuda : avg_pool2d_backward_cpu;
+    auto pipeline = context.device.pick(avg_pool2d_backward_cpu, avg_pool2d_backward_cuda, avg_pool2d_backward_opencl);
     check_halide(pipeline(Tensor::shape_only(input_shape_).raw(), adaptive_ ? 1 : 0, kernel_, kernel_, stride_, stride_,
                           padding_, padding_, out.w, out.h, grad_output.raw(), grad_input.raw()),
                  "AvgPool2d backward on " + context.device.name());
@@ -693,7 +715,7 @@ Tensor Dropout::forward_train(const Tensor &input, TrainContext &context) {
     if (!active_) return input;
     seed_ = int(context.seeds() & 0x7fffffff);
     Tensor output = Tensor::uninitialized(input.shape());
-    auto pipeline = context.device.is_cuda() ? dropout_forward_cuda : dropout_forward_cpu;
+    auto pipeline = context.device.pick(dropout_forward_cpu, dropout_forward_cuda, dropout_forward_opencl);
     check_halide(pipeline(input.raw(), p_, seed_, output.raw()), "Dropout on " + context.device.name());
     return output;
 }
@@ -702,7 +724,7 @@ Tensor Dropout::backward(const Tensor &grad_output, TrainContext &context, bool 
     if (!input_grad) return Tensor();
     if (!active_) return grad_output;
     Tensor grad_input = Tensor::uninitialized(grad_output.shape());
-    auto pipeline = context.device.is_cuda() ? dropout_backward_cuda : dropout_backward_cpu;
+    auto pipeline = context.device.pick(dropout_backward_cpu, dropout_backward_cuda, dropout_backward_opencl);
     check_halide(pipeline(grad_output.raw(), p_, seed_, grad_input.raw()), "Dropout backward on " + context.device.name());
     return grad_input;
 }
@@ -740,7 +762,7 @@ void BlurPoolLayer::state(const std::string &prefix, std::vector<StateEntry> *en
 Tensor add(const Tensor &a, const Tensor &b, Activation activation, const Device &device) {
     if (a.shape() != b.shape()) throw Error("add: shapes " + a.shape().str() + " and " + b.shape().str() + " differ");
     Tensor output = Tensor::uninitialized(a.shape());
-    auto pipeline = device.is_cuda() ? add_activate_cuda : add_activate_cpu;
+    auto pipeline = device.pick(add_activate_cpu, add_activate_cuda, add_activate_opencl);
     check_halide(pipeline(a.raw(), b.raw(), int(activation), output.raw()), "add on " + device.name());
     return output;
 }
@@ -749,7 +771,7 @@ Tensor activation_backward(const Tensor &output, const Tensor &grad_output, Acti
                            const Device &device) {
     check_grad_shape("activation", grad_output, output.shape());
     Tensor grad_input = Tensor::uninitialized(output.shape());
-    auto pipeline = device.is_cuda() ? activation_backward_cuda : activation_backward_cpu;
+    auto pipeline = device.pick(activation_backward_cpu, activation_backward_cuda, activation_backward_opencl);
     check_halide(pipeline(output.raw(), grad_output.raw(), int(activation), grad_input.raw()),
                  "activation backward on " + device.name());
     return grad_input;

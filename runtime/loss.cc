@@ -6,6 +6,7 @@
 
 #include "generators/cross_entropy_cpu.h"
 #include "generators/cross_entropy_cuda.h"
+#include "generators/cross_entropy_opencl.h"
 #include "runtime/error.h"
 
 namespace antialiased {
@@ -31,10 +32,11 @@ LossAndGradient cross_entropy(const Tensor &logits, const std::vector<int64_t> &
     shift.set_host_dirty();
     // The (N, K, 1, 1) map's memory is a K x N matrix, classes innermost.
     Halide::Runtime::Buffer<float> matrix(const_cast<float *>(z), s.c, s.n);
+    matrix.set_host_dirty();  // the logits are on the host now (data() above): a GPU stage uploads them
     LossAndGradient result{0, Tensor::uninitialized(s)};
     Halide::Runtime::Buffer<float> grad(result.grad_logits.data(), s.c, s.n);
     Halide::Runtime::Buffer<float> loss = Halide::Runtime::Buffer<float>::make_scalar();
-    auto pipeline = device.is_cuda() ? cross_entropy_cuda : cross_entropy_cpu;
+    auto pipeline = device.pick(cross_entropy_cpu, cross_entropy_cuda, cross_entropy_opencl);
     check_halide(pipeline(matrix.raw_buffer(), label_buffer.raw_buffer(), shift.raw_buffer(), loss.raw_buffer(),
                           grad.raw_buffer()),
                  "cross_entropy on " + device.name());

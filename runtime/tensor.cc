@@ -37,6 +37,9 @@ Tensor Tensor::view(float *nhwc, Shape shape) {
     Tensor t;
     t.shape_ = shape;
     t.buffer_ = Halide::Runtime::Buffer<float>(nhwc, shape.c, shape.w, shape.h, shape.n);
+    // The memory is the current copy: a GPU stage that reads the view must upload it (Halide copies a buffer to
+    // the device only when its host is marked dirty).
+    t.buffer_.set_host_dirty();
     return t;
 }
 
@@ -118,7 +121,7 @@ void Tensor::copy_to_host() const {
 }
 
 void Tensor::copy_to_device(const Device &device) const {
-    if (device.is_cuda()) check_halide(buffer_.copy_to_device(device.interface()), "copying a tensor to the GPU");
+    if (device.is_gpu()) check_halide(buffer_.copy_to_device(device.interface()), "copying a tensor to the GPU");
 }
 
 }  // namespace antialiased

@@ -10,6 +10,7 @@ DEFINE_string(pad_type, "reflect",
 DEFINE_string(weights, "", "PyTorch checkpoint (.pth, .pth.tar)");
 DEFINE_int32(classes, 1000, "number of classes of the network");
 DEFINE_int32(gpu, -1, "GPU index (CUDA); -1 runs on the CPU");
+DEFINE_int32(opencl, -1, "OpenCL device index (AMD and Intel GPUs; pocl runs on the CPU); -1: none");
 DEFINE_bool(recompute_maps, true,
             "training: recompute batch norms' outputs in the backward pass instead of keeping them "
             "(--no-recompute-maps: 3-5% faster, ~10% more memory)");
@@ -33,7 +34,11 @@ ModelFlags model_flags() {
     return flags;
 }
 
-Device device_flag() { return FLAGS_gpu < 0 ? Device::cpu() : Device::cuda(FLAGS_gpu); }
+Device device_flag() {
+    if (FLAGS_gpu >= 0 && FLAGS_opencl >= 0) throw Error("--gpu (CUDA) and --opencl: one device, not both");
+    if (FLAGS_gpu >= 0) return Device::cuda(FLAGS_gpu);
+    return FLAGS_opencl >= 0 ? Device::opencl(FLAGS_opencl) : Device::cpu();
+}
 
 TrainContext training_context() {
     TrainContext context;

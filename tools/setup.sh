@@ -7,6 +7,9 @@ PACKAGES=(
   # build
   bazel-bootstrap bazel-rules-cc bazel-rules-java bazel-skylib bazel-platforms
   g++ libhalide14-0-dev libgflags-dev libgtest-dev libpng-dev libjpeg-dev zlib1g-dev
+  # the GPU schedules, executed in CI (tests/gpu_opencl_test.cc): pocl, OpenCL on the CPU, and the ICD loader's
+  # unversioned libOpenCL.so that Halide's runtime opens
+  pocl-opencl-icd ocl-icd-opencl-dev
   # applications outside Bazel (tests/package_test.sh): pkg-config and CMake find the package
   pkgconf cmake
   # multi-process training (mpirun)

@@ -1,0 +1,211 @@
+// The GPU path, executed: every stage's GPU schedule (the one CUDA and OpenCL share) runs on an OpenCL device,
+// in CI pocl's CPU device, and must give what the CPU schedule gives. Each layer of the runtime, forward and
+// backward, on shapes that leave partial GPU tiles in every dimension (tiles are 32 channels x 4 columns: 37
+// channels, 7 columns, 5 rows, 3 images); then whole networks: logits, SGD steps. Never skipped: on a machine
+// without an OpenCL device the test fails (tools/setup.sh installs pocl). With ANTIALIASED_TEST_GPU=cuda the same
+// checks run on CUDA GPU 0 (tools/gpu_check.sh, the day a GPU is lent).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+
+#include "models/zoo.h"
+#include "runtime/layers.h"
+#include "runtime/loss.h"
+#include "runtime/trainer.h"
+#include "tests/random_images.h"
+#include "tests/scratch_dir.h"
+#include "tests/tool_run.h"
+
+namespace antialiased {
+namespace {
+
+Tensor random_map(Shape shape, uint32_t seed) {
+    std::mt19937 random(seed);
+    std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+    Tensor map(shape);
+    for (size_t i = 0; i < shape.elements(); i++) map.data()[i] = uniform(random);
+    return map;
+}
+
+// Every element finite and within `tolerance` of the CPU's, relative to the CPU result's largest magnitude.
+void expect_equal(const std::vector<float> &gpu, const std::vector<float> &cpu, float tolerance,
+                  const std::string &what) {
+    ASSERT_EQ(gpu.size(), cpu.size()) << what;
+    float scale = 1e-6f;
+    for (float v : cpu) scale = std::max(scale, std::abs(v));
+    float worst = 0;
+    for (size_t i = 0; i < cpu.size(); i++) {
+        ASSERT_TRUE(std::isfinite(gpu[i])) << what << " [" << i << "] is " << gpu[i];
+        worst = std::max(worst, std::abs(gpu[i] - cpu[i]) / scale);
+    }
+    EXPECT_LE(worst, tolerance) << what;
+    std::printf("%-44s largest difference %.2g of the largest value\n", what.c_str(), worst);
+}
+
+bool cuda() {
+    const char *device = std::getenv("ANTIALIASED_TEST_GPU");
+    return device && std::string(device) == "cuda";
+}
+Device gpu() { return cuda() ? Device::cuda(0) : Device::opencl(0); }
+
+class OpenCL : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        // pocl compiles each kernel once; its cache goes into the test's own writable folder.
+        const char *tmp = std::getenv("TEST_TMPDIR");
+        setenv("POCL_CACHE_DIR", (std::string(tmp ? tmp : "/tmp") + "/pocl_cache").c_str(), 0);
+        std::string reason;
+        if (cuda()) {
+            ASSERT_TRUE(cuda_available(&reason)) << "ANTIALIASED_TEST_GPU=cuda but no CUDA GPU: " << reason;
+        } else {
+            ASSERT_TRUE(opencl_available(&reason)) << "no OpenCL device (tools/setup.sh installs pocl): " << reason;
+        }
+    }
+};
+
+// One layer: forward (inference), then forward_train and backward, on the CPU and on the GPU, from the same
+// parameters; the outputs, the input gradient and every parameter gradient compared.
+void check_layer(const std::string &what, const std::function<ModulePtr()> &make, Shape input_shape,
+                 float tolerance = 1e-5f) {
+    const Tensor input = random_map(input_shape, 1);
+    std::vector<float> outputs[2], inferred[2], grad_inputs[2];
+    std::vector<std::vector<float>> grads[2];
+    for (bool on_gpu : {false, true}) {
+        ModulePtr layer = make();
+        initialize_weights(*layer, "resnet18", 7);
+        const Device device = on_gpu ? gpu() : Device::cpu();
+        Tensor y = layer->forward(input, device);
+        y.copy_to_host();
+        inferred[on_gpu] = y.to_nchw();
+        TrainContext context;
+        context.device = device;
+        context.seeds.seed(3);
+        const Tensor out = layer->forward_train(input, context);
+        outputs[on_gpu] = out.to_nchw();
+        const Tensor grad = layer->backward(random_map(out.shape(), 2), context, true);
+        grad_inputs[on_gpu] = grad.to_nchw();
+        for (const StateEntry &entry : state_entries(*layer)) {
+            if (entry.grad) grads[on_gpu].push_back(*entry.grad);
+        }
+    }
+    expect_equal(inferred[1], inferred[0], tolerance, what + " forward");
+    expect_equal(outputs[1], outputs[0], tolerance, what + " forward_train");
+    expect_equal(grad_inputs[1], grad_inputs[0], tolerance, what + " d(input)");
+    for (size_t i = 0; i < grads[0].size(); i++) {
+        expect_equal(grads[1][i], grads[0][i], tolerance, what + " d(parameter " + std::to_string(i) + ")");
+    }
+}
+
+const Shape kMap{3, 37, 5, 7};  // N, C, H, W: partial tiles in channels (37 = 32 + 5), columns (7 = 4 + 3) and rows
+
+TEST_F(OpenCL, ConvolutionsMatchTheCpu) {
+    check_layer("conv 3x3", [] { return std::make_shared<Conv2d>(37, 35, 3, ConvOptions{1, 1, 1, 1, true, ConvAlgorithm::kDirect}); }, kMap);
+    check_layer("conv 3x3 stride 2", [] { return std::make_shared<Conv2d>(37, 19, 3, ConvOptions{2, 1, 1, 1, false}); }, kMap);
+    check_layer("conv 1x1", [] { return std::make_shared<Conv2d>(37, 40, 1, ConvOptions{1, 0, 1, 1, false}); }, kMap);
+    check_layer("depthwise 3x3", [] { return std::make_shared<Conv2d>(37, 37, 3, ConvOptions{1, 1, 1, 37, false}); }, kMap);
+    check_layer("conv 5x5 dilation 2", [] { return std::make_shared<Conv2d>(37, 9, 5, ConvOptions{1, 4, 2, 1, true}); }, kMap);
+    // Winograd (16 channels or more each side, maps of 5 x 5 and up), its GPU schedules at 3.7e-4 (the transforms
+    // round differently in another order).
+    check_layer("conv 3x3 winograd", [] { return std::make_shared<Conv2d>(37, 35, 3, ConvOptions{1, 1, 1, 1, true, ConvAlgorithm::kWinograd}); },
+                Shape{3, 37, 9, 7}, 1e-3f);
+    check_layer("linear", [] { return std::make_shared<Linear>(37 * 5 * 7, 11, Shape{1, 37, 5, 7}); }, kMap);
+}
+
+TEST_F(OpenCL, NormalizationPoolingAndElementwiseMatchTheCpu) {
+    check_layer("batch norm + relu", [] { return std::make_shared<BatchNorm2d>(37, Activation::kRelu); }, kMap, 1e-4f);
+    check_layer("relu6", [] { return std::make_shared<ReLU>(Activation::kRelu6); }, kMap);
+    check_layer("max pool 3/2", [] { return std::make_shared<MaxPool2d>(3, 2, 1); }, kMap);
+    check_layer("max pool 2/1", [] { return std::make_shared<MaxPool2d>(2, 1); }, kMap);
+    check_layer("avg pool 2/2", [] { return std::make_shared<AvgPool2d>(2, 2); }, kMap);
+    check_layer("adaptive avg pool", [] { return AvgPool2d::adaptive(1); }, kMap);
+    check_layer("dropout", [] { return std::make_shared<Dropout>(0.3f); }, kMap);
+    for (int filter : {2, 3, 5}) {
+        for (PadType pad : {PadType::kReflect, PadType::kReplicate, PadType::kZero}) {
+            const Shape big{3, 37, 9, 11};  // reflect needs maps larger than the pad
+            check_layer("blurpool " + std::to_string(filter) + " " + pad_type_name(pad),
+                        [=] { return std::make_shared<BlurPoolLayer>(37, filter, 2, pad); }, big);
+        }
+    }
+    // MaxPool(2, 1) + BlurPool as one stage: inference only.
+    const Tensor input = random_map(Shape{3, 37, 9, 11}, 4);
+    std::vector<float> out[2];
+    for (bool on_gpu : {false, true}) {
+        Sequential pool({std::make_shared<MaxPool2d>(2, 1), std::make_shared<BlurPoolLayer>(37, 4, 2)});
+        pool.fuse();
+        Tensor y = pool.forward(input, on_gpu ? gpu() : Device::cpu());
+        y.copy_to_host();
+        out[on_gpu] = y.to_nchw();
+    }
+    expect_equal(out[1], out[0], 1e-5f, "max blurpool");
+    // The residual add with its ReLU, its derivative, the loss.
+    const Tensor a = random_map(kMap, 5), b = random_map(kMap, 6);
+    Tensor sum[2] = {add(a, b, Activation::kRelu, Device::cpu()), add(a, b, Activation::kRelu, gpu())};
+    sum[1].copy_to_host();
+    expect_equal(sum[1].to_nchw(), sum[0].to_nchw(), 1e-6f, "add + relu");
+    Tensor d[2] = {activation_backward(sum[0], a, Activation::kRelu, Device::cpu()),
+                   activation_backward(sum[1], a, Activation::kRelu, gpu())};
+    d[1].copy_to_host();
+    expect_equal(d[1].to_nchw(), d[0].to_nchw(), 1e-6f, "relu backward");
+    const Tensor logits = random_map(Shape{5, 37, 1, 1}, 8);
+    const std::vector<int64_t> labels = {0, 36, 5, 17, 2};
+    LossAndGradient loss[2] = {cross_entropy(logits, labels, Device::cpu()), cross_entropy(logits, labels, gpu())};
+    EXPECT_NEAR(loss[1].loss, loss[0].loss, 1e-5f);
+    loss[1].grad_logits.copy_to_host();
+    expect_equal(loss[1].grad_logits.to_nchw(), loss[0].grad_logits.to_nchw(), 1e-5f, "cross-entropy gradient");
+}
+
+// Whole networks on the GPU: the logits of the zoo, fused and not; three SGD steps give the CPU's weights.
+TEST_F(OpenCL, NetworksGiveTheCpusLogits) {
+    for (const char *arch : {"resnet18_lpf3", "densenet121_lpf2", "mobilenet_v2_lpf4"}) {
+        Model model = build_model(arch, ModelOptions{3, 10});
+        initialize_weights(*model, arch, 2);
+        const Tensor images = random_images(2, 64, 9);
+        for (const char *path : {"unfused", "fused"}) {
+            if (std::string(path) == "fused") model->fuse();
+            const std::vector<float> cpu = model->forward(images, Device::cpu()).to_nchw();
+            Tensor logits = model->forward(images, gpu());
+            logits.copy_to_host();
+            expect_equal(logits.to_nchw(), cpu, 1e-4f, std::string(arch) + " " + path + " logits");
+        }
+    }
+}
+
+TEST_F(OpenCL, SgdStepsGiveTheCpusWeights) {
+    const std::string arch = "resnet18_lpf2";
+    std::vector<std::pair<std::string, Array>> after[2];
+    std::vector<float> losses[2];
+    for (bool on_gpu : {false, true}) {
+        Model model = build_model(arch, ModelOptions{2, 10});
+        initialize_weights(*model, arch, 4);
+        TrainContext context;
+        context.device = on_gpu ? gpu() : Device::cpu();
+        Trainer trainer(*model, SgdOptions{0.05f, 0.9f, 1e-4f}, context);
+        const Tensor images = random_images(2, 64, 3);
+        for (int step = 0; step < 3; step++) losses[on_gpu].push_back(trainer.step(images, {1, 7}));
+        after[on_gpu] = state_dict(*model);
+    }
+    expect_equal(losses[1], losses[0], 1e-4f, "losses");
+    // Three steps grow the rounding differences of the reductions' orders (batch-norm sums, weight gradients):
+    // up to 2.6e-3 of a batch norm's largest bias here, where a wrong stage is off by its whole scale.
+    for (size_t i = 0; i < after[0].size(); i++) {
+        const std::vector<float> cpu = after[0][i].second.to_float(), gpu_values = after[1][i].second.to_float();
+        expect_equal(gpu_values, cpu, 1e-2f, after[0][i].first);
+    }
+}
+
+// The main program trains an epoch of a small subset and validates on the GPU.
+TEST_F(OpenCL, MainTrainsAnEpoch) {
+    const ScratchDir dir("main_on_gpu");
+    const std::string device = cuda() ? " --gpu 0" : " --opencl 0";
+    const ToolRun run = run_tool("train/main -a resnet18_lpf2" + device + " --train-subset 32 --val-subset 16 -b 16 " +
+                                 "--epochs 1 --lr 0.01 --out-dir " + dir.path());
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_NE(run.output.find("Acc@1"), std::string::npos) << run.output;
+    EXPECT_TRUE(std::filesystem::exists(dir.path() + "/checkpoint.pth.tar"));
+}
+
+}  // namespace
+}  // namespace antialiased
