@@ -11,6 +11,13 @@
 #include <filesystem>
 #include <random>
 
+#include "generators/conv2d_winograd_weights_cpu.h"
+#include "generators/conv2d_winograd_weights_cuda.h"
+#include "generators/conv2d_winograd_weights_opencl.h"
+#include "generators/sgd_step_cpu.h"
+#include "generators/sgd_step_cuda.h"
+#include "generators/sgd_step_opencl.h"
+#include "generators/weight_blocks.h"
 #include "models/zoo.h"
 #include "runtime/layers.h"
 #include "runtime/loss.h"
@@ -155,6 +162,61 @@ TEST_F(OpenCL, NormalizationPoolingAndElementwiseMatchTheCpu) {
     EXPECT_NEAR(loss[1].loss, loss[0].loss, 1e-5f);
     loss[1].grad_logits.copy_to_host();
     expect_equal(loss[1].grad_logits.to_nchw(), loss[0].grad_logits.to_nchw(), 1e-5f, "cross-entropy gradient");
+}
+
+// The two stages the runtime runs on the CPU alone (the SGD update, the Winograd weights' layout), called
+// directly, their outputs filled with NaN on the device first: an element the GPU schedule leaves unwritten shows.
+using Buffer = Halide::Runtime::Buffer<float>;
+
+Buffer random_buffer(std::vector<int> extents, uint32_t seed) {
+    Buffer buffer(extents);
+    std::mt19937 random(seed);
+    std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+    buffer.for_each_value([&](float &v) { v = uniform(random); });
+    buffer.set_host_dirty();
+    return buffer;
+}
+
+Buffer nan_on_device(std::vector<int> extents) {
+    Buffer buffer(extents);
+    buffer.fill(NAN);
+    buffer.set_host_dirty();
+    EXPECT_EQ(buffer.copy_to_device(gpu().interface()), 0);
+    return buffer;
+}
+
+std::vector<float> values(Buffer &buffer) {
+    buffer.copy_to_host();
+    return std::vector<float>(buffer.data(), buffer.data() + buffer.number_of_elements());
+}
+
+TEST_F(OpenCL, CpuOnlyStagesMatchTheCpuToo) {
+    const int n = 1000;  // not a multiple of any vector or block
+    Buffer param = random_buffer({n}, 1), grad = random_buffer({n}, 2), momentum = random_buffer({n}, 3);
+    for (bool first_step : {true, false}) {
+        Buffer cpu[2] = {Buffer(n), Buffer(n)}, on_gpu[2] = {nan_on_device({n}), nan_on_device({n})};
+        ASSERT_EQ(sgd_step_cpu(param, grad, momentum, 0.1f, 0.9f, 1e-4f, false, first_step, cpu[0], cpu[1]), 0);
+        ASSERT_EQ(gpu().pick(sgd_step_cpu, sgd_step_cuda, sgd_step_opencl)(param, grad, momentum, 0.1f, 0.9f, 1e-4f,
+                                                                           false, first_step, on_gpu[0], on_gpu[1]),
+                  0);
+        for (int k = 0; k < 2; k++) {
+            expect_equal(values(on_gpu[k]), values(cpu[k]), 1e-6f, "sgd_step output " + std::to_string(k));
+        }
+    }
+    // A 3x3 filter (kx, ky, ci, co) of 37 -> 35 channels, scaled per output channel; and transposed.
+    Buffer filter = random_buffer({3, 3, 37, 35}, 4);
+    for (bool transposed : {false, true}) {
+        const int in = transposed ? 35 : 37, out = transposed ? 37 : 35;
+        Buffer scale = random_buffer({out}, 5);
+        const std::vector<int> extents = {kWeightBlock, in, 6, 6, weight_blocks(out)};
+        Buffer cpu(extents), on_gpu = nan_on_device(extents);
+        cpu.fill(0.0f);  // the last block's channels past `out`: the stage writes them as zero
+        ASSERT_EQ(conv2d_winograd_weights_cpu(filter, scale, transposed, cpu), 0);
+        auto stage = gpu().pick(conv2d_winograd_weights_cpu, conv2d_winograd_weights_cuda,
+                                conv2d_winograd_weights_opencl);
+        ASSERT_EQ(stage(filter, scale, transposed, on_gpu), 0);
+        expect_equal(values(on_gpu), values(cpu), 1e-6f, transposed ? "winograd weights transposed" : "winograd weights");
+    }
 }
 
 // Whole networks on the GPU: the logits of the zoo, fused and not; three SGD steps give the CPU's weights.
