@@ -27,7 +27,7 @@ if [ ! -x "$bin/tests/gpu_opencl_test" ] || [ ! -x "$bin/bench/models_bench" ] |
     step build 240 bazel build -c opt //tests:gpu_opencl_test //tests:blurpool_test //bench:models_bench //tools:train_step
 fi
 # Every layer forward and backward, whole networks' logits and SGD steps: CUDA against the CPU.
-ANTIALIASED_TEST_GPU=cuda step gpu_tests_cuda 120 "$bin/tests/gpu_opencl_test"
+step gpu_tests_cuda 120 env ANTIALIASED_TEST_GPU=cuda "$bin/tests/gpu_opencl_test"
 step blurpool_cuda 30 "$bin/tests/blurpool_test" --gtest_filter='*Gpu*:*GPU*:*Cuda*:*CUDA*'
 # Inference, resnet50_lpf4 at 224 px, batch 1 and 16, random weights (the speed does not depend on them).
 step inference_cuda 60 "$bin/bench/models_bench" --archs resnet50_lpf4,resnet50 --batches 1,16 --seconds 3 --gpu 0
