@@ -57,7 +57,12 @@ class CrossEntropy : public Generator<CrossEntropy> {
             grad_logits.gpu_tile(k, ki, 64, TailStrategy::GuardWithIf);
             return;
         }
-        d(z).vectorize(d(z).args()[0], natural_vector_size<float>(), TailStrategy::GuardWithIf);
+        Func dz = d(z);
+        dz.vectorize(dz.args()[0], natural_vector_size<float>(), TailStrategy::GuardWithIf);
+        // Its updates (autodiff's accumulations into it) in order, as written: a few thousand terms.
+        for (int u = 0; u < dz.num_update_definitions(); u++) {
+            for (const RVar &r : dz.rvars(u)) dz.update(u).serial(r);
+        }
         grad_logits.vectorize(k, natural_vector_size<float>(), TailStrategy::GuardWithIf);
     }
 };
