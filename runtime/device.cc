@@ -38,24 +38,26 @@ bool opencl_available(std::string *reason) {
     return failure.empty();
 }
 
-Device Device::cuda(int index) {
-    if (index < 0) throw Error("--gpu " + std::to_string(index) + ": a GPU index is >= 0");
+namespace {
+
+// Selects device `index` of a GPU API for every later call, or says why it cannot (`flag`: the tools' flag).
+Device select_gpu(Device::Kind kind, int index, const std::string &flag, const std::string &device,
+                  bool (*available)(std::string *)) {
+    if (index < 0) throw Error(flag + " " + std::to_string(index) + ": a device index is >= 0");
     halide_set_gpu_device(index);
     std::string reason;
-    if (!cuda_available(&reason)) {
-        throw Error("GPU " + std::to_string(index) + " requested but no usable CUDA GPU (" + reason + ")");
+    if (!available(&reason)) {
+        throw Error("GPU " + std::to_string(index) + " requested but no usable " + device + " (" + reason + ")");
     }
-    return Device{kCuda, index};
+    return Device{kind, index};
 }
 
+}  // namespace
+
+Device Device::cuda(int index) { return select_gpu(kCuda, index, "--gpu", "CUDA GPU", cuda_available); }
+
 Device Device::opencl(int index) {
-    if (index < 0) throw Error("--opencl " + std::to_string(index) + ": a device index is >= 0");
-    halide_set_gpu_device(index);
-    std::string reason;
-    if (!opencl_available(&reason)) {
-        throw Error("OpenCL device " + std::to_string(index) + " requested but none is usable (" + reason + ")");
-    }
-    return Device{kOpenCL, index};
+    return select_gpu(kOpenCL, index, "--opencl", "OpenCL device", opencl_available);
 }
 
 std::string Device::name() const {
