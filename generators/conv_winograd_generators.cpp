@@ -9,8 +9,8 @@
 // gradient of such a layer is the same convolution of the output gradient with the flipped, transposed filter
 // and padding 2 - pad, which the weights generator writes when `transposed` is set.
 //
-// Buffers, Halide order, mins 0: input (c, x, y, n); weights (kx, ky, ci, co), i.e. PyTorch's (co, ci, ky, kx)
-// in memory; the transformed weights (ki, c, i, j, kb) for output channel k = kb * kWeightBlock + ki, component
+// Buffers, Halide order, mins 0: input (c, x, y, n); weights (co, ci, kx, ky), output channels innermost (how
+// Conv2d stores them); the transformed weights (ki, c, i, j, kb) for output channel k = kb * kWeightBlock + ki, component
 // (i, j) (i along x), the last block's channels past the layer's zero; bias (k); output (k, x, y, n).
 #include "Halide.h"
 #include "activation.h"
@@ -155,7 +155,7 @@ class Conv2dWinogradWeights : public Generator<Conv2dWinogradWeights> {
         Func s = BoundaryConditions::constant_exterior(scale, 0.0f);
         Func filter("filter");  // (o, c, kx, ky) of the convolution computed: output channel o, input channel c
         Var kx("kx"), ky("ky");
-        filter(o, c, kx, ky) = select(transposed, w(2 - kx, 2 - ky, o, c), w(kx, ky, c, o)) * s(o);
+        filter(o, c, kx, ky) = select(transposed, w(c, o, 2 - kx, 2 - ky), w(o, c, kx, ky)) * s(o);
         Func along_x("along_x");
         along_x(o, c, i, ky) = mux(i, weight_transform(along(3, [&](int a) { return filter(o, c, a, ky); })));
         winograd_weights(ki, c, i, j, kb) =
@@ -163,7 +163,7 @@ class Conv2dWinogradWeights : public Generator<Conv2dWinogradWeights> {
 
         /* THE SCHEDULE */
         for (int d = 0; d < 4; d++) weights.dim(d).set_min(0);
-        weights.dim(0).set_extent(3).dim(1).set_extent(3);
+        weights.dim(2).set_extent(3).dim(3).set_extent(3);
         scale.dim(0).set_min(0);
         for (int d = 0; d < 5; d++) winograd_weights.dim(d).set_min(0);
         winograd_weights.dim(0).set_extent(kWeightBlock).dim(2).set_extent(6).dim(3).set_extent(6);

@@ -60,43 +60,19 @@
 namespace antialiased {
 namespace {
 
-// Calls f(co, ci, tap, live) for every output channel co < out, input channel ci < in_group and tap = ky * kernel +
-// kx of a convolution's weights, `live` being the tap's index among the live ones ((ky - ty.first) * tx.count + kx -
-// tx.first) or -1 for a dead one. In tiles of 16 output channels x 16 input channels x every tap: a tile then reads
-// and writes whole cache lines on both sides of a relayout, whichever it copies between: PyTorch's layout, where a
-// channel pair's taps are contiguous (one run of 16 x taps floats per output channel), and the stages' layouts,
-// where 16 consecutive input channels (or output channels) are. Tiles of one tap at a time wrote each PyTorch cache
-// line once per tap, 9 times for a 3x3 layer. Bands of 16 output channels run in parallel on Halide's thread pool
-// (the relayouts of a training step's weights, 3 x 25 M floats for ResNet-50, took 5% of a step on one core while
-// the other waited); f must write distinct memory for each (co, ci, tap).
+// Runs f(i) for every i in [0, count) on Halide's thread pool.
 template <typename F>
-void for_each_weight(size_t out, size_t in_group, int kernel, LiveTaps tx, LiveTaps ty, F f) {
-    constexpr size_t kTile = 16;
-    std::vector<int> live(size_t(kernel) * kernel, -1);
-    for (int ky = ty.first; ky < ty.first + ty.count; ky++) {
-        for (int kx = tx.first; kx < tx.first + tx.count; kx++) {
-            live[size_t(ky) * kernel + kx] = (ky - ty.first) * tx.count + kx - tx.first;
-        }
-    }
-    struct Work {
-        size_t out, in_group;
-        const std::vector<int> *live;
-        F *f;
-    } work{out, in_group, &live, &f};
-    const auto band = [](void *, int index, uint8_t *closure) -> int {
-        const Work &w = *reinterpret_cast<Work *>(closure);
-        const size_t co0 = size_t(index) * kTile, co1 = std::min(w.out, co0 + kTile), taps = w.live->size();
-        for (size_t ci0 = 0; ci0 < w.in_group; ci0 += kTile) {
-            const size_t ci1 = std::min(w.in_group, ci0 + kTile);
-            for (size_t co = co0; co < co1; co++) {
-                for (size_t tap = 0; tap < taps; tap++) {
-                    for (size_t ci = ci0; ci < ci1; ci++) (*w.f)(co, ci, tap, (*w.live)[tap]);
-                }
-            }
-        }
+void parallel_for(int count, F f) {
+    const auto task = [](void *, int i, uint8_t *closure) -> int {
+        (*reinterpret_cast<F *>(closure))(i);
         return 0;
     };
-    halide_do_par_for(nullptr, band, 0, int((out + kTile - 1) / kTile), reinterpret_cast<uint8_t *>(&work));
+    halide_do_par_for(nullptr, task, 0, count, reinterpret_cast<uint8_t *>(&f));
+}
+
+// The filter tap ky * kernel + kx that is live tap `live` ((ky - ty.first) * tx.count + kx - tx.first).
+size_t live_tap(int live, LiveTaps tx, LiveTaps ty, int kernel) {
+    return size_t(ty.first + live / tx.count) * kernel + tx.first + live % tx.count;
 }
 
 // A fused module computes a different function than its state describes alone; training needs them apart.
@@ -223,9 +199,12 @@ std::string Conv2d::describe() const {
 }
 
 void Conv2d::state(const std::string &prefix, std::vector<StateEntry> *entries) {
-    weight_.resize(size_t(out_) * (in_ / options_.groups) * kernel_ * kernel_);
-    StateEntry weight{prefix + "weight", {out_, in_ / options_.groups, kernel_, kernel_}, &weight_};
+    const int in_group = in_ / options_.groups;
+    weight_.resize(size_t(out_) * in_group * kernel_ * kernel_);
+    StateEntry weight{prefix + "weight", {out_, in_group, kernel_, kernel_}, &weight_};
     weight.grad = &weight_grad_;
+    weight.view = weight.shape;
+    weight.order = {2, 3, 1, 0};  // (ky, kx, ci, co)
     entries->push_back(weight);
     if (options_.bias) {
         bias_.resize(out_);
@@ -235,27 +214,10 @@ void Conv2d::state(const std::string &prefix, std::vector<StateEntry> *entries) 
     }
 }
 
-size_t Conv2d::weight_index(int co, int ci, int kx, int ky) const {
-    return ((size_t(co) * (in_ / options_.groups) + ci) * kernel_ + ky) * kernel_ + kx;
-}
-
-const Conv2d::WeightOffsets &Conv2d::weight_offsets() const {
-    if (offsets_.column.empty()) {
-        const int in_group = in_ / options_.groups, k = kernel_;
-        offsets_.row = out_ > 1 ? weight_index(1, 0, 0, 0) - weight_index(0, 0, 0, 0) : 0;
-        for (int ky = 0; ky < k; ky++) {
-            for (int kx = 0; kx < k; kx++) {
-                for (int ci = 0; ci < in_group; ci++) offsets_.column.push_back(weight_index(0, ci, kx, ky));
-            }
-        }
-    }
-    return offsets_;
-}
-
 void Conv2d::winograd_weights(const std::vector<float> &scales, bool transposed,
                               Halide::Runtime::Buffer<float> &out) const {
-    // weight_ is PyTorch's (co, ci, ky, kx): (kx, ky, ci, co) in Halide's order. The stage only reads it.
-    Halide::Runtime::Buffer<float> filter(const_cast<float *>(weight_.data()), kernel_, kernel_, in_, out_);
+    // weight_ is (ky, kx, ci, co): (co, ci, kx, ky) in Halide's order. The stage only reads it.
+    Halide::Runtime::Buffer<float> filter(const_cast<float *>(weight_.data()), out_, in_, kernel_, kernel_);
     Halide::Runtime::Buffer<float> scale(const_cast<float *>(scales.data()), int(scales.size()));
     check_halide(conv2d_winograd_weights_cpu(filter.raw_buffer(), scale.raw_buffer(), transposed, out.raw_buffer()),
                  describe() + " Winograd weights");
@@ -273,15 +235,19 @@ void Conv2d::prepare() {
 
 Halide::Runtime::Buffer<float> &Conv2d::direct_weights(LiveTaps tx, LiveTaps ty) const {
     if (!weights_stale_ && weights_taps_ == std::pair{tx, ty}) return weights_;
-    const size_t in_group = size_t(in_ / options_.groups);
+    const size_t in_group = size_t(in_ / options_.groups), out = size_t(out_);
     shape_weight_blocks(weights_, int(in_group), tx.count, ty.count, out_);
+    // A block's rows (live tap, ci) are kWeightBlock output channels each, contiguous here and in weight_.
+    const size_t rows = in_group * tx.count * ty.count;
     float *w = weights_.data();
-    const WeightOffsets &at = weight_offsets();
-    const size_t block = size_t(kWeightBlock) * in_group * tx.count * ty.count;  // floats per block of output channels
-    for_each_weight(size_t(out_), in_group, kernel_, tx, ty, [&](size_t co, size_t ci, size_t tap, int live) {
-        if (live < 0) return;
-        w[co / kWeightBlock * block + (live * in_group + ci) * kWeightBlock + co % kWeightBlock] =
-            weight_[co * at.row + at.column[tap * in_group + ci]] * scales_[co];
+    parallel_for(weight_blocks(out_), [&](int b) {
+        const size_t co0 = size_t(b) * kWeightBlock, lanes = std::min(size_t(kWeightBlock), out - co0);
+        for (size_t row = 0; row < rows; row++) {
+            const size_t tap = live_tap(int(row / in_group), tx, ty, kernel_), ci = row % in_group;
+            const float *from = weight_.data() + (tap * in_group + ci) * out + co0;
+            float *to = w + (size_t(b) * rows + row) * kWeightBlock;
+            for (size_t j = 0; j < lanes; j++) to[j] = from[j] * scales_[co0 + j];
+        }
     });
     weights_.set_host_dirty();
     weights_stale_ = false;
@@ -400,7 +366,22 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     // The stages compute the live taps alone (Winograd's, on maps of 5 px and more, are all live); the others'
     // gradient is zero.
     const auto [tx, ty] = live_filter(input.shape(), grad_output.shape(), k, options_);
-    Halide::Runtime::Buffer<float> grad_weights = scratch_buffer({out_, in_group, tx.count, ty.count}), grad_bias(out_);
+    // The stages write the live taps' gradients into weight_grad_, which is laid out as the stages' gradient
+    // (ky, kx, ci, co); the dead taps' are zero.
+    const size_t tap_floats = size_t(in_group) * out_;
+    weight_grad_.resize(weight_.size());
+    for (int tap = 0; tap < k * k; tap++) {
+        const int kx = tap % k, ky = tap / k;
+        if (kx < tx.first || kx >= tx.first + tx.count || ky < ty.first || ky >= ty.first + ty.count) {
+            std::fill_n(weight_grad_.begin() + tap * tap_floats, tap_floats, 0.0f);
+        }
+    }
+    halide_dimension_t live[4] = {{0, out_, 1},
+                                  {0, in_group, out_},
+                                  {0, tx.count, int(tap_floats)},
+                                  {0, ty.count, int(tap_floats) * k}};
+    Halide::Runtime::Buffer<float> grad_weights(weight_grad_.data() + live_tap(0, tx, ty, k) * tap_floats, 4, live),
+        grad_bias(out_);
     const bool winograd_stages = winograd(input.shape());
     if (winograd_stages) {
         winograd_weight_gradient(input, grad_output, device, grad_weights, grad_bias);
@@ -413,12 +394,6 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     }
     grad_weights.copy_to_host();
     grad_bias.copy_to_host();
-    weight_grad_.resize(weight_.size());
-    const float *gw = grad_weights.data();  // dense, co innermost, live taps
-    const WeightOffsets &at = weight_offsets();
-    for_each_weight(size_t(out_), size_t(in_group), k, tx, ty, [&](size_t co, size_t ci, size_t tap, int live) {
-        weight_grad_[co * at.row + at.column[tap * in_group + ci]] = live < 0 ? 0.0f : gw[(live * in_group + ci) * out_ + co];
-    });
     if (options_.bias) bias_grad_.assign(grad_bias.data(), grad_bias.data() + out_);
     if (!input_grad) return Tensor();
     Tensor grad_input = Tensor::uninitialized(input.shape());
@@ -442,9 +417,20 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     const int row = in_group >= 32 ? (in_group + 15) / 16 * 16 + 16 : in_group;
     Halide::Runtime::Buffer<float> weights_t = scratch_buffer({row, out_, tx.count, ty.count});
     weights_t.crop(0, 0, in_group);
+    // Each live tap's (ci, co) matrix transposed, in tiles of 16 x 16 channels.
     float *wt = weights_t.data();
-    for_each_weight(size_t(out_), size_t(in_group), k, tx, ty, [&](size_t co, size_t ci, size_t tap, int live) {
-        if (live >= 0) wt[(live * out_ + co) * row + ci] = weight_[co * at.row + at.column[tap * in_group + ci]];
+    const int co_tiles = (out_ + 15) / 16;
+    parallel_for(tx.count * ty.count * co_tiles, [&](int task) {
+        const int live = task / co_tiles, co0 = task % co_tiles * 16, co1 = std::min(out_, co0 + 16);
+        const float *from = weight_.data() + live_tap(live, tx, ty, k) * tap_floats;
+        float *to = wt + size_t(live) * out_ * row;
+        for (int ci0 = 0; ci0 < in_group; ci0 += 16) {
+            for (int co = co0; co < co1; co++) {
+                for (int ci = ci0; ci < std::min(in_group, ci0 + 16); ci++) {
+                    to[size_t(co) * row + ci] = from[size_t(ci) * out_ + co];
+                }
+            }
+        }
     });
     weights_t.set_host_dirty();
     auto input_stage = device.pick(conv2d_grad_input_cpu, conv2d_grad_input_cuda, conv2d_grad_input_opencl);
@@ -468,16 +454,12 @@ void Linear::state(const std::string &prefix, std::vector<StateEntry> *entries) 
     bias_.resize(out_);
     StateEntry weight{prefix + "weight", {out_, in_}, &weight_}, bias{prefix + "bias", {out_}, &bias_};
     weight.grad = &weight_grad_;
+    // Stored as the 1x1 convolution's (ci, co), ci our flattened (y, x, c): PyTorch's (co, c, y, x) reordered.
+    weight.view = {out_, map_.c, map_.h, map_.w};
+    weight.order = {2, 3, 1, 0};
     bias.grad = &bias_grad_;
     entries->push_back(weight);
     entries->push_back(bias);
-}
-
-size_t Linear::weight_index(int co, int ci, int kx, int ky) const {
-    // Our flattened element ci = (y*W + x)*C + c is PyTorch's column c*H*W + y*W + x.
-    (void)kx, (void)ky;
-    const int c = ci % map_.c, pixel = ci / map_.c;
-    return size_t(co) * in_ + size_t(c) * map_.h * map_.w + pixel;
 }
 
 Tensor Linear::flattened(const Tensor &input) const {

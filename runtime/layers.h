@@ -1,6 +1,7 @@
 // The layers of the model zoo, each a Module with PyTorch's parameter names and shapes, running the
-// compiled Halide stages. Parameters are held in PyTorch's layout (what checkpoints hold) and converted by
-// prepare() into the stages' layouts.
+// compiled Halide stages. Parameters are held in PyTorch's layout (what checkpoints hold), but for the
+// convolutions' weights, held as their stages read and write them (StateEntry::order); prepare() and the first
+// call after it make the rest of the stages' layouts.
 #pragma once
 
 #include <HalideBuffer.h>
@@ -47,16 +48,6 @@ class Conv2d : public Module {
 
   protected:
     std::string describe() const;  // "Conv2d(64, 128, 3, stride 2, padding 1)", for errors
-    // Where weight_ (PyTorch's layout) holds element (co, ci, kx, ky) of the stages' weights.
-    virtual size_t weight_index(int co, int ci, int kx, int ky) const;
-    // weight_index for every element at once: element (co, j) of the stages' dense layout (co innermost, j =
-    // (ky * kernel + kx) * in_group + ci) is weight_[co * row + column[j]]. Built on first use, as weight_index is
-    // virtual (too slow to call per element after every training step).
-    struct WeightOffsets {
-        size_t row = 0;
-        std::vector<size_t> column;
-    };
-    const WeightOffsets &weight_offsets() const;
     // Writes the Winograd stage's weights (blocks of output channels, 6 x 6 components) of this convolution into
     // `out`, each output channel scaled by `scales`; or, transposed, those of its input gradient (the filter
     // flipped, channels swapped). `out` is (kWeightBlock, in, 6, 6, blocks of out), in and out swapped if
@@ -76,7 +67,7 @@ class Conv2d : public Module {
     int in_, out_, kernel_;
     bool winograd_allowed_;  // the geometry fits Winograd's stages, and the options allow them
     ConvOptions options_;
-    std::vector<float> weight_, bias_;
+    std::vector<float> weight_, bias_;  // weight_ (ky, kx, ci, co): output channels innermost
     // With any absorbed batch norm, each output channel's scale (folded into the weights) and the bias. Mutable:
     // the layouts are made on first use, and a GPU run keeps device copies in them. Halide layouts: direct
     // (kWeightBlock, ci, kx, ky, blocks of co); Winograd's (kWeightBlock, ci, 6, 6, blocks of co); bias (co).
@@ -89,9 +80,6 @@ class Conv2d : public Module {
     // Training: the input (for the weights' gradient) and the gradients, in weight_'s and bias_'s layouts.
     SavedMap saved_input_;
     std::vector<float> weight_grad_, bias_grad_;
-
-  private:
-    mutable WeightOffsets offsets_;
 };
 
 // nn.Linear: weight (out, in), bias (out). PyTorch flattens (C, H, W) maps in that order; our maps are
@@ -103,10 +91,6 @@ class Linear : public Conv2d {
     Tensor forward_train(const Tensor &input, TrainContext &context) override;
     Tensor backward(const Tensor &grad_output, TrainContext &context, bool input_grad) override;
     void state(const std::string &prefix, std::vector<StateEntry> *entries) override;
-
-  protected:
-    // PyTorch flattens maps channel-major, ours are channels-innermost: the columns are permuted.
-    size_t weight_index(int co, int ci, int kx, int ky) const override;
 
   private:
     // The input as the (N, in_features, 1, 1) map the 1x1 convolution takes.

@@ -100,6 +100,46 @@ Var Sequential::forward(const Var &input) {
     return x;
 }
 
+namespace {
+
+// Calls f(stored index, PyTorch index) for every element of the entry, in stored order.
+template <typename F>
+void for_each_element(const StateEntry &entry, F f) {
+    const size_t rank = entry.view.size();
+    std::vector<size_t> stride(rank, 1);  // PyTorch's (row-major) strides of the view
+    for (size_t d = rank - 1; d > 0; d--) stride[d - 1] = stride[d] * size_t(entry.view[d]);
+    size_t elements = 1;
+    for (int64_t extent : entry.view) elements *= size_t(extent);
+    std::vector<int64_t> at(rank, 0);  // the position along each stored dimension
+    size_t torch = 0;
+    for (size_t stored = 0; stored < elements; stored++) {
+        f(stored, torch);
+        for (size_t d = rank; d-- > 0;) {  // the next position, innermost stored dimension first
+            const int dim = entry.order[d];
+            torch += stride[dim];
+            if (++at[d] < entry.view[dim]) break;
+            torch -= stride[dim] * size_t(entry.view[dim]);
+            at[d] = 0;
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<float> torch_order(const StateEntry &entry, const std::vector<float> &stored) {
+    if (entry.order.empty()) return stored;
+    std::vector<float> torch(stored.size());
+    for_each_element(entry, [&](size_t s, size_t t) { torch[t] = stored[s]; });
+    return torch;
+}
+
+std::vector<float> stored_order(const StateEntry &entry, const std::vector<float> &torch) {
+    if (entry.order.empty()) return torch;
+    std::vector<float> stored(torch.size());
+    for_each_element(entry, [&](size_t s, size_t t) { stored[s] = torch[t]; });
+    return stored;
+}
+
 std::vector<StateEntry> state_entries(Module &module) {
     std::vector<StateEntry> entries;
     module.state("", &entries);
@@ -132,7 +172,7 @@ void load_state_dict(Module &module, const std::vector<std::pair<std::string, Ar
                 }
             }
         } else {
-            *entry.values = values;
+            *entry.values = stored_order(entry, values);
         }
         file.erase(it);
     }
@@ -157,7 +197,7 @@ std::vector<std::pair<std::string, Array>> state_dict(Module &module) {
             array.dtype = DType::kInt64;
             array.bytes.assign(reinterpret_cast<const char *>(entry.count), 8);
         } else {
-            const std::vector<float> &values = entry.fixed ? *entry.fixed : *entry.values;
+            const std::vector<float> values = entry.fixed ? *entry.fixed : torch_order(entry, *entry.values);
             array.bytes.assign(reinterpret_cast<const char *>(values.data()), values.size() * sizeof(float));
         }
         tensors.emplace_back(entry.name, std::move(array));

@@ -28,7 +28,18 @@ struct StateEntry {
     // Trainable parameters (weights and biases, not running statistics): the gradient backward() sets, in the
     // same layout as `values`.
     std::vector<float> *grad = nullptr;
+    // The order in which `values` and `grad` hold the elements, when not PyTorch's: the tensor seen as `view` (a
+    // shape of as many elements, in PyTorch's order), its dimensions stored outermost first in `order` (indices
+    // into `view`). A convolution stores its weight (co, ci, ky, kx) as (ky, kx, ci, co), the layout its stages
+    // read and write: no relayout of every weight at every training step. Element-wise work (SGD, averaging,
+    // accumulation) needs no conversion; checkpoints convert (torch_order, stored_order).
+    std::vector<int64_t> view;
+    std::vector<int> order;
 };
+
+// `stored` (an entry's values, gradient or momentum, in its order) in PyTorch's order, and the reverse.
+std::vector<float> torch_order(const StateEntry &entry, const std::vector<float> &stored);
+std::vector<float> stored_order(const StateEntry &entry, const std::vector<float> &torch);
 
 // What training passes through the network: the device, whether dropout is active (off: every dropout
 // layer is the identity, for comparisons with other implementations), the generator of each dropout mask's

@@ -52,7 +52,7 @@ void save_training_checkpoint(const std::string &path, Module &model, const Trai
         const auto it = state.momentum.find(params[i].name);
         if (it == state.momentum.end() || it->second.empty()) continue;
         ValuePtr entry = Value::dict();
-        entry->set("momentum_buffer", writer.tensor(float_array(it->second, params[i].shape)));
+        entry->set("momentum_buffer", writer.tensor(float_array(torch_order(params[i], it->second), params[i].shape)));
         buffers->entries.emplace_back(Value::of(int64_t(i)), entry);
     }
     ValuePtr group = Value::dict();
@@ -109,7 +109,7 @@ TrainingState load_training_checkpoint(const std::string &path, Module &model) {
         if (buffer->kind != Value::Kind::kTensor || buffer->tensor.shape != param.shape) {
             throw Error(where + ": the momentum buffer of " + param.name + " does not have its shape");
         }
-        state.momentum[param.name] = file.array(buffer->tensor).to_float();
+        state.momentum[param.name] = stored_order(param, file.array(buffer->tensor).to_float());
     }
     return state;
 }

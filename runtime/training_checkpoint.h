@@ -18,7 +18,7 @@ struct TrainingState {
     std::string arch;
     double best_acc1 = 0;
     SgdOptions sgd;
-    std::map<std::string, std::vector<float>> momentum;  // by parameter name; absent before a parameter's first step
+    std::map<std::string, std::vector<float>> momentum;  // by parameter name, in its stored order (StateEntry); absent before its first step
 };
 
 // Writes the checkpoint atomically (the old file or the new one, never half of one).

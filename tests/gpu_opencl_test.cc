@@ -203,8 +203,8 @@ TEST_F(OpenCL, CpuOnlyStagesMatchTheCpuToo) {
             expect_equal(values(on_gpu[k]), values(cpu[k]), 1e-6f, "sgd_step output " + std::to_string(k));
         }
     }
-    // A 3x3 filter (kx, ky, ci, co) of 37 -> 35 channels, scaled per output channel; and transposed.
-    Buffer filter = random_buffer({3, 3, 37, 35}, 4);
+    // A 3x3 filter (co, ci, kx, ky) of 37 -> 35 channels, scaled per output channel; and transposed.
+    Buffer filter = random_buffer({35, 37, 3, 3}, 4);
     for (bool transposed : {false, true}) {
         const int in = transposed ? 35 : 37, out = transposed ? 37 : 35;
         Buffer scale = random_buffer({out}, 5);
