@@ -31,8 +31,7 @@ void initialize(Module &model, const InitScheme &scheme, uint64_t seed) {
         if (!entry.values) continue;  // counters, and BlurPool's fixed filters
         size_t size = 1;
         for (int64_t d : entry.shape) size *= size_t(d);
-        std::vector<float> &values = *entry.values;
-        values.assign(size, 0.0f);
+        std::vector<float> values(size, 0.0f);  // in PyTorch's order: a seed gives one state_dict, however stored
         const std::string suffix = entry.name.substr(entry.name.rfind('.') + 1),
                           owner = entry.name.substr(0, entry.name.rfind('.') + 1);
         const StateEntry *weight = by_name.count(owner + "weight") ? by_name[owner + "weight"] : nullptr;
@@ -63,6 +62,7 @@ void initialize(Module &model, const InitScheme &scheme, uint64_t seed) {
             if (!zero) fill_uniform(values, 1 / std::sqrt(fans(weight->shape).first));
         }
         // Everything else (batch norm biases, running means) stays 0.
+        *entry.values = stored_order(entry, values);
     }
     model.prepare();
 }

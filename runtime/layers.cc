@@ -33,6 +33,8 @@
 #include "generators/conv2d_winograd_grad_weights_cpu.h"
 #include "generators/conv2d_winograd_grad_weights_cuda.h"
 #include "generators/conv2d_winograd_grad_weights_opencl.h"
+#include "generators/conv2d_weights_blocked_cpu.h"
+#include "generators/conv2d_weights_transposed_cpu.h"
 #include "generators/conv2d_winograd_weights_cpu.h"
 #include "generators/dropout_backward_cpu.h"
 #include "generators/dropout_backward_cuda.h"
@@ -60,19 +62,11 @@
 namespace antialiased {
 namespace {
 
-// Runs f(i) for every i in [0, count) on Halide's thread pool.
-template <typename F>
-void parallel_for(int count, F f) {
-    const auto task = [](void *, int i, uint8_t *closure) -> int {
-        (*reinterpret_cast<F *>(closure))(i);
-        return 0;
-    };
-    halide_do_par_for(nullptr, task, 0, count, reinterpret_cast<uint8_t *>(&f));
-}
-
-// The filter tap ky * kernel + kx that is live tap `live` ((ky - ty.first) * tx.count + kx - tx.first).
-size_t live_tap(int live, LiveTaps tx, LiveTaps ty, int kernel) {
-    return size_t(ty.first + live / tx.count) * kernel + tx.first + live % tx.count;
+// The live taps of a weight stored (ky, kx, ci, co) at `data`: a (co, ci, kx, ky) view, as the stages take it.
+Halide::Runtime::Buffer<float> live_weights(float *data, int out, int in_group, int kernel, LiveTaps tx, LiveTaps ty) {
+    const int tap = in_group * out;  // floats
+    halide_dimension_t dims[4] = {{0, out, 1}, {0, in_group, out}, {0, tx.count, tap}, {0, ty.count, tap * kernel}};
+    return Halide::Runtime::Buffer<float>(data + (size_t(ty.first) * kernel + tx.first) * tap, 4, dims);
 }
 
 // A fused module computes a different function than its state describes alone; training needs them apart.
@@ -235,20 +229,13 @@ void Conv2d::prepare() {
 
 Halide::Runtime::Buffer<float> &Conv2d::direct_weights(LiveTaps tx, LiveTaps ty) const {
     if (!weights_stale_ && weights_taps_ == std::pair{tx, ty}) return weights_;
-    const size_t in_group = size_t(in_ / options_.groups), out = size_t(out_);
-    shape_weight_blocks(weights_, int(in_group), tx.count, ty.count, out_);
-    // A block's rows (live tap, ci) are kWeightBlock output channels each, contiguous here and in weight_.
-    const size_t rows = in_group * tx.count * ty.count;
-    float *w = weights_.data();
-    parallel_for(weight_blocks(out_), [&](int b) {
-        const size_t co0 = size_t(b) * kWeightBlock, lanes = std::min(size_t(kWeightBlock), out - co0);
-        for (size_t row = 0; row < rows; row++) {
-            const size_t tap = live_tap(int(row / in_group), tx, ty, kernel_), ci = row % in_group;
-            const float *from = weight_.data() + (tap * in_group + ci) * out + co0;
-            float *to = w + (size_t(b) * rows + row) * kWeightBlock;
-            for (size_t j = 0; j < lanes; j++) to[j] = from[j] * scales_[co0 + j];
-        }
-    });
+    const int in_group = in_ / options_.groups;
+    shape_weight_blocks(weights_, in_group, tx.count, ty.count, out_);
+    Halide::Runtime::Buffer<float> scale(const_cast<float *>(scales_.data()), out_);
+    check_halide(conv2d_weights_blocked_cpu(
+                     live_weights(const_cast<float *>(weight_.data()), out_, in_group, kernel_, tx, ty).raw_buffer(),
+                     scale.raw_buffer(), weights_.raw_buffer()),
+                 describe() + " weights");
     weights_.set_host_dirty();
     weights_stale_ = false;
     weights_taps_ = {tx, ty};
@@ -376,12 +363,8 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
             std::fill_n(weight_grad_.begin() + tap * tap_floats, tap_floats, 0.0f);
         }
     }
-    halide_dimension_t live[4] = {{0, out_, 1},
-                                  {0, in_group, out_},
-                                  {0, tx.count, int(tap_floats)},
-                                  {0, ty.count, int(tap_floats) * k}};
-    Halide::Runtime::Buffer<float> grad_weights(weight_grad_.data() + live_tap(0, tx, ty, k) * tap_floats, 4, live),
-        grad_bias(out_);
+    Halide::Runtime::Buffer<float> grad_weights = live_weights(weight_grad_.data(), out_, in_group, k, tx, ty),
+                                   grad_bias(out_);
     const bool winograd_stages = winograd(input.shape());
     if (winograd_stages) {
         winograd_weight_gradient(input, grad_output, device, grad_weights, grad_bias);
@@ -417,21 +400,9 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     const int row = in_group >= 32 ? (in_group + 15) / 16 * 16 + 16 : in_group;
     Halide::Runtime::Buffer<float> weights_t = scratch_buffer({row, out_, tx.count, ty.count});
     weights_t.crop(0, 0, in_group);
-    // Each live tap's (ci, co) matrix transposed, in tiles of 16 x 16 channels.
-    float *wt = weights_t.data();
-    const int co_tiles = (out_ + 15) / 16;
-    parallel_for(tx.count * ty.count * co_tiles, [&](int task) {
-        const int live = task / co_tiles, co0 = task % co_tiles * 16, co1 = std::min(out_, co0 + 16);
-        const float *from = weight_.data() + live_tap(live, tx, ty, k) * tap_floats;
-        float *to = wt + size_t(live) * out_ * row;
-        for (int ci0 = 0; ci0 < in_group; ci0 += 16) {
-            for (int co = co0; co < co1; co++) {
-                for (int ci = ci0; ci < std::min(in_group, ci0 + 16); ci++) {
-                    to[size_t(co) * row + ci] = from[size_t(ci) * out_ + co];
-                }
-            }
-        }
-    });
+    check_halide(conv2d_weights_transposed_cpu(live_weights(weight_.data(), out_, in_group, k, tx, ty).raw_buffer(),
+                                               weights_t.raw_buffer()),
+                 describe() + " transposed weights");
     weights_t.set_host_dirty();
     auto input_stage = device.pick(conv2d_grad_input_cpu, conv2d_grad_input_cuda, conv2d_grad_input_opencl);
     check_halide(input_stage(grad_output.raw(), options_.stride, options_.stride, tx.padding, ty.padding,

@@ -11,6 +11,12 @@
 #include <filesystem>
 #include <random>
 
+#include "generators/conv2d_weights_blocked_cpu.h"
+#include "generators/conv2d_weights_blocked_cuda.h"
+#include "generators/conv2d_weights_blocked_opencl.h"
+#include "generators/conv2d_weights_transposed_cpu.h"
+#include "generators/conv2d_weights_transposed_cuda.h"
+#include "generators/conv2d_weights_transposed_opencl.h"
 #include "generators/conv2d_winograd_weights_cpu.h"
 #include "generators/conv2d_winograd_weights_cuda.h"
 #include "generators/conv2d_winograd_weights_opencl.h"
@@ -164,7 +170,7 @@ TEST_F(OpenCL, NormalizationPoolingAndElementwiseMatchTheCpu) {
     expect_equal(loss[1].grad_logits.to_nchw(), loss[0].grad_logits.to_nchw(), 1e-5f, "cross-entropy gradient");
 }
 
-// The two stages the runtime runs on the CPU alone (the SGD update, the Winograd weights' layout), called
+// The stages the runtime runs on the CPU alone (the SGD update, the weights' layouts), called
 // directly, their outputs filled with NaN on the device first: an element the GPU schedule leaves unwritten shows.
 using Buffer = Halide::Runtime::Buffer<float>;
 
@@ -217,6 +223,26 @@ TEST_F(OpenCL, CpuOnlyStagesMatchTheCpuToo) {
         ASSERT_EQ(stage(filter, scale, transposed, on_gpu), 0);
         expect_equal(values(on_gpu), values(cpu), 1e-6f, transposed ? "winograd weights transposed" : "winograd weights");
     }
+    // The live taps (x 1..2, y 0..2) of that filter, a strided view as Conv2d passes them, into the forward's
+    // scaled blocks of output channels and into the input gradient's transpose.
+    Buffer stored = filter.copy(), live = stored.cropped(2, 1, 2);  // host memory, as the runtime's weights
+    live.translate(2, -1);
+    Buffer scale = random_buffer({35}, 6);
+    const std::vector<int> blocked_extents = {kWeightBlock, 37, 2, 3, weight_blocks(35)};
+    Buffer blocked(blocked_extents), blocked_gpu = nan_on_device(blocked_extents);
+    ASSERT_EQ(conv2d_weights_blocked_cpu(live, scale, blocked), 0);
+    ASSERT_EQ(gpu().pick(conv2d_weights_blocked_cpu, conv2d_weights_blocked_cuda,
+                         conv2d_weights_blocked_opencl)(live, scale, blocked_gpu), 0);
+    expect_equal(values(blocked_gpu), values(blocked), 0.0f, "conv2d weights blocked");
+    EXPECT_EQ(blocked(3, 5, 1, 2, 0), filter(3, 5, 2, 2) * scale(3));
+    EXPECT_EQ(blocked(kWeightBlock - 1, 0, 0, 0, 1), 0.0f) << "channel 63 of a 35-channel layer";
+    const std::vector<int> transposed_extents = {37, 35, 2, 3};
+    Buffer transposed(transposed_extents), transposed_gpu = nan_on_device(transposed_extents);
+    ASSERT_EQ(conv2d_weights_transposed_cpu(live, transposed), 0);
+    ASSERT_EQ(gpu().pick(conv2d_weights_transposed_cpu, conv2d_weights_transposed_cuda,
+                         conv2d_weights_transposed_opencl)(live, transposed_gpu), 0);
+    expect_equal(values(transposed_gpu), values(transposed), 0.0f, "conv2d weights transposed");
+    EXPECT_EQ(transposed(36, 34, 1, 2), filter(34, 36, 2, 2));
 }
 
 // Whole networks on the GPU: the logits of the zoo, fused and not; three SGD steps give the CPU's weights.
