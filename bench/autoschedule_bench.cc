@@ -1,42 +1,64 @@
-// Schedule experiments: the forward convolution stage as scheduled by hand (generators/conv_generator.cpp) and as
-// each of Halide 14's autoschedulers schedules the same algorithm (Mullapudi2016, Li2018, Adams2019 with a beam
-// of 1; generators/BUILD), timed on every convolution of resnet50_lpf4. Prints ms per layer and stage and the
-// winner. Run:
-//   bazel build -c opt //bench:autoschedule_bench && bazel-out/k8-opt/bin/bench/autoschedule_bench [--batch 16]
+// Schedule experiments on the forward convolution stage (generators/conv_generator.cpp), timed on every layer of
+// resnet50_lpf4 (bench/layers.bzl): the hand schedule; each of Halide 14's autoschedulers (Mullapudi2016, Li2018,
+// Adams2019 with a beam of 1) scheduling the same algorithm once for one set of estimates (64 channels, 56 px,
+// batch 16: "fixed"); and each autoscheduler, Adams2019 also with a beam of 4, scheduling it for that layer's
+// own shape ("per shape", bench/BUILD's conv2d_per_shape). Prints ms per layer and variant, GFLOP/s and share of the measured FMA peak of
+// the best, and the winner; --csv writes every measurement (bench/plot_schedules.py charts it). Run:
+//   bazel build -c opt //bench:autoschedule_bench && bazel-out/k8-opt/bin/bench/autoschedule_bench --csv F.csv
+// (the build compiles 96 per-shape variants, one generator run each: about 5 minutes on 2 cores the first time, most of it Adams2019 at beam 4).
 #include <HalideBuffer.h>
 #include <gflags/gflags.h>
 
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "bench/best_time.h"
+#include "bench/conv2d_per_shape.h"
+#include "bench/conv2d_variant.h"
 #include "bench/network_layers.h"
+#include "bench/peak_flops.h"
 #include "generators/conv2d_adams2019.h"
 #include "generators/conv2d_cpu.h"
 #include "generators/conv2d_li2018.h"
 #include "generators/conv2d_mullapudi2016.h"
 #include "generators/weight_blocks.h"
 
-DEFINE_int32(batch, 16, "N");
+DEFINE_int32(batch, 16, "N (the per-shape variants are scheduled for 16)");
 DEFINE_double(seconds, 1, "time per measurement (at least 2 runs after a warm-up)");
+DEFINE_string(csv, "", "also write every measurement here: layer, variant, ms, GFLOP/s, share of the peak");
 
 namespace antialiased {
 namespace {
 
 using Buffer = Halide::Runtime::Buffer<float>;
-using Stage = int (*)(halide_buffer_t *, halide_buffer_t *, halide_buffer_t *, int, int, int, int, int, int, int,
-                      int, halide_buffer_t *);
 
-struct Schedule {
-    const char *name;
-    Stage stage;
+struct Variant {
+    std::string name;
+    Conv2dStage stage;
 };
-const Schedule kSchedules[] = {{"manual", conv2d_cpu},
-                               {"Mullapudi2016", conv2d_mullapudi2016},
-                               {"Li2018", conv2d_li2018},
-                               {"Adams2019", conv2d_adams2019}};
+
+// The hand schedule, and each autoscheduler's for the generator's fixed estimates.
+std::vector<Variant> fixed_variants() {
+    return {{"manual", conv2d_cpu},
+            {"Mullapudi2016 fixed", conv2d_mullapudi2016},
+            {"Li2018 fixed", conv2d_li2018},
+            {"Adams2019 fixed", conv2d_adams2019}};
+}
+
+// Each autoscheduler's variant for this layer's shape.
+std::vector<Variant> per_shape_variants(const Layer &l) {
+    std::vector<Variant> variants;
+    for (const Conv2dVariant &v : kConv2dPerShape) {
+        if (v.in == l.in && v.out == l.out && v.kernel == l.kernel && v.stride == l.stride && v.px == l.px) {
+            variants.push_back({std::string(v.autoscheduler) + " per shape", v.stage});
+        }
+    }
+    return variants;
+}
 
 Buffer random_buffer(std::vector<int> extents, float scale, std::mt19937 &rng) {
     Buffer b(extents);
@@ -47,7 +69,7 @@ Buffer random_buffer(std::vector<int> extents, float scale, std::mt19937 &rng) {
 
 // Best seconds of one stage on one layer (pad k / 2, ReLU), or -1 when the stage fails (an autoscheduler's
 // tiles can be larger than a layer's output: Halide reports the access outside the buffer).
-double seconds(Stage stage, const Layer &l, Buffer &input, Buffer &weights, Buffer &bias, Buffer &output) {
+double seconds(Conv2dStage stage, const Layer &l, Buffer &input, Buffer &weights, Buffer &bias, Buffer &output) {
     const int pad = l.kernel / 2;
     auto run = [&] {
         return stage(input.raw_buffer(), weights.raw_buffer(), bias.raw_buffer(), l.stride, l.stride, pad, pad, 1, 1,
@@ -64,42 +86,72 @@ int main(int argc, char **argv) {
     using namespace antialiased;
     gflags::ParseCommandLineFlags(&argc, &argv, true);
     halide_set_error_handler([](void *, const char *message) { std::fprintf(stderr, "%s\n", message); });
+    std::ofstream csv;
+    if (!FLAGS_csv.empty()) {
+        csv.open(FLAGS_csv);
+        if (!csv) {
+            std::fprintf(stderr, "--csv: cannot write %s\n", FLAGS_csv.c_str());
+            return 1;
+        }
+        csv << "in,out,kernel,stride,px,count,variant,ms,gflops,peak_share\n";
+    }
+    const double peak = peak_gflops();
+    std::printf("FMA peak %.0f GFLOP/s. resnet50_lpf4's convolutions, batch %d: ms per layer (times its count)\n",
+                peak, FLAGS_batch);
+    const std::vector<Variant> fixed = fixed_variants();
+    std::printf("%5s %5s %2s %4s %3s |", "in", "out", "k", "px", "n");
+    for (const Variant &v : fixed) std::printf(" %9.9s", v.name.c_str());
+    for (const char *s : {"Mullapudi", "Li2018", "Adams2019", "Adams b4"}) std::printf(" %9.9s", s);
+    std::printf(" | %-21s %7s %5s\n", "winner", "GFLOP/s", "peak");
+    std::printf("%24s |%40s |%40s |\n", "", "fixed estimates", "per-shape estimates");
     std::mt19937 rng(0);
-    std::printf("resnet50_lpf4's convolutions, batch %d: ms per layer (times its count in the network)\n",
-                FLAGS_batch);
-    std::printf("%6s %6s %3s %5s %5s |", "in", "out", "k", "px", "count");
-    for (const Schedule &s : kSchedules) std::printf(" %13s", s.name);
-    std::printf(" | winner\n");
-    std::vector<double> totals(std::size(kSchedules), 0.0);
-    for (const Layer &l : kResnet50Lpf4) {
+    std::vector<double> totals;
+    for (size_t layer = 0; layer < kResnet50Lpf4.size(); layer++) {
+        const Layer &l = kResnet50Lpf4[layer];
         const int out_px = (l.px + 2 * (l.kernel / 2) - l.kernel) / l.stride + 1;
         Buffer input = random_buffer({l.in, l.px, l.px, FLAGS_batch}, 1.0f, rng);
         Buffer weights = random_buffer({kWeightBlock, l.in, l.kernel, l.kernel, weight_blocks(l.out)}, 0.05f, rng);
         Buffer bias = random_buffer({l.out}, 0.1f, rng);
         Buffer output(std::vector<int>{l.out, out_px, out_px, FLAGS_batch});
-        std::printf("%6d %6d %3d %5d %5d |", l.in, l.out, l.kernel, l.px, l.count);
-        int winner = 0;
+        const double gflop = 2.0 * l.out * l.in * l.kernel * l.kernel * out_px * out_px * FLAGS_batch / 1e9;
+        std::vector<Variant> variants = fixed;
+        for (const Variant &v : per_shape_variants(l)) variants.push_back(v);
+        totals.resize(variants.size(), 0.0);
+        std::printf("%5d %5d %2d %4d %3d |", l.in, l.out, l.kernel, l.px, l.count);
+        size_t winner = 0;
         std::vector<double> ms;
-        for (const Schedule &s : kSchedules) {
-            const double t = seconds(s.stage, l, input, weights, bias, output);
+        for (size_t i = 0; i < variants.size(); i++) {
+            const double t = seconds(variants[i].stage, l, input, weights, bias, output);
             ms.push_back(t < 0 ? 1e30 : t * 1e3 * l.count);
+            if (i == fixed.size()) std::printf(" |");
             if (t < 0) {
-                std::printf(" %13s", "failed");
+                std::printf(" %9s", "failed");
             } else {
-                std::printf(" %13.2f", ms.back());
+                std::printf(" %9.2f", ms.back());
             }
-            if (ms.back() < ms[winner]) winner = int(ms.size()) - 1;
+            if (ms.back() < ms[winner]) winner = i;
+            totals[i] += ms.back();
+            if (csv.is_open()) {
+                csv << l.in << ',' << l.out << ',' << l.kernel << ',' << l.stride << ',' << l.px << ',' << l.count
+                    << ',' << variants[i].name << ',';
+                if (t < 0) {
+                    csv << ",,\n";  // failed
+                } else {
+                    csv << ms.back() << ',' << gflop / t << ',' << gflop / t / peak << '\n';
+                }
+            }
         }
-        for (size_t i = 0; i < ms.size(); i++) totals[i] += ms[i];
-        std::printf(" | %s\n", kSchedules[winner].name);
+        const double best = ms[winner] / 1e3 / l.count;
+        std::printf(" | %-21s %7.0f %4.0f%%\n", variants[winner].name.c_str(), gflop / best, 100 * gflop / best / peak);
         std::fflush(stdout);
     }
-    std::printf("%30s |", "all");
-    for (double t : totals) {
-        if (t < 1e30) {
-            std::printf(" %13.2f", t);
+    std::printf("%24s |", "all");
+    for (size_t i = 0; i < totals.size(); i++) {
+        if (i == fixed.size()) std::printf(" |");
+        if (totals[i] < 1e30) {
+            std::printf(" %9.1f", totals[i]);
         } else {
-            std::printf(" %13s", "(failures)");
+            std::printf(" %9s", "(failed)");
         }
     }
     std::printf("\n");

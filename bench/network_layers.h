@@ -10,18 +10,9 @@ struct Layer {
     int in, out, kernel, stride, px, count;
 };
 
-// resnet50_lpf4 at 224 px: a downsampling block's 3x3 runs at stride 1 at the block's input resolution, then a
-// BlurPool subsamples before its last 1x1 (the reference's Bottleneck); the shortcut's 1x1 follows a BlurPool.
+// resnet50_lpf4 at 224 px (bench/layers.bzl, the one list of them).
 inline const std::vector<Layer> kResnet50Lpf4 = {
-    {3, 64, 7, 2, 224, 1},                                                                         // stem
-    {64, 64, 1, 1, 56, 1},    {64, 64, 3, 1, 56, 3},    {64, 256, 1, 1, 56, 4},    {256, 64, 1, 1, 56, 2},     // layer1
-    {256, 128, 1, 1, 56, 1},  {128, 128, 3, 1, 56, 1},  {128, 128, 3, 1, 28, 3},   {128, 512, 1, 1, 28, 4},
-    {256, 512, 1, 1, 28, 1},  {512, 128, 1, 1, 28, 3},                                             // layer2
-    {512, 256, 1, 1, 28, 1},  {256, 256, 3, 1, 28, 1},  {256, 256, 3, 1, 14, 5},   {256, 1024, 1, 1, 14, 6},
-    {512, 1024, 1, 1, 14, 1}, {1024, 256, 1, 1, 14, 5},                                            // layer3
-    {1024, 512, 1, 1, 14, 1}, {512, 512, 3, 1, 14, 1},  {512, 512, 3, 1, 7, 2},    {512, 2048, 1, 1, 7, 3},
-    {1024, 2048, 1, 1, 7, 1}, {2048, 512, 1, 1, 7, 2},                                             // layer4
-    {2048, 1000, 1, 1, 1, 1},                                                                      // fc
+#include "bench/resnet50_lpf4_layers.inc"
 };
 
 // resnet18_lpf3 at 32 px (the demo's Fashion-MNIST workload, 10 classes): a downsampling block's first 3x3 runs

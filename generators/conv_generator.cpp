@@ -30,6 +30,14 @@ class Conv2d : public Generator<Conv2d> {
     Input<int> groups{"groups", 1, 1, 1 << 20};
     Input<int> activation{"activation", int(Activation::kNone), int(Activation::kNone), int(Activation::kRelu6)};
     Output<Buffer<float>> output{"output", 4};
+    // The layer an autoscheduler plans for (bench/autoschedule_bench compiles a variant per layer shape, padding
+    // kernel / 2); the hand schedule below does not read them.
+    GeneratorParam<int> estimate_in{"estimate_in", 64};
+    GeneratorParam<int> estimate_out{"estimate_out", 64};
+    GeneratorParam<int> estimate_kernel{"estimate_kernel", 3};
+    GeneratorParam<int> estimate_stride{"estimate_stride", 1};
+    GeneratorParam<int> estimate_px{"estimate_px", 56};
+    GeneratorParam<int> estimate_batch{"estimate_batch", 16};
 
     void generate() {
         Var co("co"), x("x"), y("y"), n("n");
@@ -53,14 +61,17 @@ class Conv2d : public Generator<Conv2d> {
         for (int d = 0; d < 5; d++) weights.dim(d).set_min(0);
         weights.dim(0).set_extent(kWeightBlock);
         bias.dim(0).set_min(0);
-        input.dim(0).set_estimate(0, 64).dim(1).set_estimate(0, 56).dim(2).set_estimate(0, 56).dim(3).set_estimate(0, 16);
-        weights.dim(1).set_estimate(0, 64).dim(2).set_estimate(0, 3).dim(3).set_estimate(0, 3).dim(4).set_estimate(0, 2);
-        bias.dim(0).set_estimate(0, 64);
-        output.dim(0).set_estimate(0, 64).dim(1).set_estimate(0, 56).dim(2).set_estimate(0, 56).dim(3).set_estimate(0, 16);
-
-        for (Input<int> *scalar : {&stride_x, &stride_y, &pad_x, &pad_y, &dilation_x, &dilation_y, &groups}) {
-            scalar->set_estimate(1);  // a 3x3 convolution with padding 1
-        }
+        const int in = estimate_in, out = estimate_out, k = estimate_kernel, stride = estimate_stride,
+                  px = estimate_px, batch = estimate_batch, out_px = (px + 2 * (k / 2) - k) / stride + 1;
+        input.dim(0).set_estimate(0, in).dim(1).set_estimate(0, px).dim(2).set_estimate(0, px).dim(3).set_estimate(0, batch);
+        weights.dim(1).set_estimate(0, in).dim(2).set_estimate(0, k).dim(3).set_estimate(0, k);
+        weights.dim(4).set_estimate(0, weight_blocks(out));
+        bias.dim(0).set_estimate(0, out);
+        output.dim(0).set_estimate(0, out).dim(1).set_estimate(0, out_px).dim(2).set_estimate(0, out_px);
+        output.dim(3).set_estimate(0, batch);
+        for (Input<int> *scalar : {&stride_x, &stride_y}) scalar->set_estimate(stride);
+        for (Input<int> *scalar : {&pad_x, &pad_y}) scalar->set_estimate(k / 2);
+        for (Input<int> *scalar : {&dilation_x, &dilation_y, &groups}) scalar->set_estimate(1);
         activation.set_estimate(int(Activation::kRelu));
         if (auto_schedule) return;  // bench/autoschedule_bench: an autoscheduler's schedule instead of this one
 

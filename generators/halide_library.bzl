@@ -69,19 +69,22 @@ def halide_library(name, generator, generator_name, visibility = None):
         variants.append(":" + function)
     native.cc_library(name = name, deps = variants, visibility = visibility)
 
-def halide_autoscheduled_library(name, generator, generator_name, autoscheduler, visibility = None):
+def halide_autoscheduled_library(name, generator, generator_name, autoscheduler, params = {}, beam = 1,
+                                 visibility = None):
     """`:<name>`, function `<name>`: the generator for the CPU, scheduled by Halide's `autoscheduler`
-    (Mullapudi2016, Li2018 or Adams2019, the last with a beam of 1: greedy) instead of by hand. For the
-    schedule experiments of bench/autoschedule_bench; tagged manual, so `//...` does not build them.
+    (Mullapudi2016, Li2018 or Adams2019, the last with a beam search of `beam` states, 1: greedy) instead of by
+    hand, with the generator parameters `params` (e.g. the estimates it plans for). For the schedule experiments
+    of bench/autoschedule_bench; tagged manual, so `//...` does not build them.
     """
     _aot_library(
         name,
         generator,
         generator_name,
         CPU_TARGET,
-        flags = "-p %s -s %s auto_schedule=true machine_params=%s" %
-                (AUTOSCHEDULER_PLUGIN % autoscheduler.lower(), autoscheduler, MACHINE_PARAMS),
-        env = "HL_BEAM_SIZE=1 " if autoscheduler == "Adams2019" else "",
+        flags = "-p %s -s %s auto_schedule=true machine_params=%s %s" %
+                (AUTOSCHEDULER_PLUGIN % autoscheduler.lower(), autoscheduler, MACHINE_PARAMS,
+                 " ".join(["%s=%s" % (key, params[key]) for key in sorted(params)])),
+        env = "HL_BEAM_SIZE=%d " % beam if autoscheduler == "Adams2019" else "",
         tags = ["manual"],
         visibility = visibility,
     )
