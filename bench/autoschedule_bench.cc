@@ -1,11 +1,11 @@
 // Schedule experiments on the forward convolution stage (generators/conv_generator.cpp), timed on every layer of
-// resnet50_lpf4 (bench/layers.bzl): the hand schedule; each of Halide 14's autoschedulers (Mullapudi2016, Li2018,
-// Adams2019 with a beam of 1) scheduling the same algorithm once for one set of estimates (64 channels, 56 px,
-// batch 16: "fixed"); and each autoscheduler, Adams2019 also with a beam of 4, scheduling it for that layer's
-// own shape ("per shape", bench/BUILD's conv2d_per_shape). Prints ms per layer and variant, GFLOP/s and share of the measured FMA peak of
-// the best, and the winner; --csv writes every measurement (bench/plot_schedules.py charts it). Run:
-//   bazel build -c opt //bench:autoschedule_bench && bazel-out/k8-opt/bin/bench/autoschedule_bench --csv F.csv
-// (the build compiles 96 per-shape variants, one generator run each: about 5 minutes on 2 cores the first time, most of it Adams2019 at beam 4).
+// a network (bench/layers.bzl: resnet50_lpf4 at 224 px, batch 16, or --network resnet18_lpf3_32, the demo's
+// workload, batch 64): the hand schedule; each of Halide 14's autoschedulers (Mullapudi2016, Li2018, Adams2019
+// with a beam of 1) scheduling the same algorithm once for one set of estimates (64 channels, 56 px, batch 16:
+// "fixed"); and each autoscheduler, Adams2019 also with a beam of 4, scheduling it for that layer's own shape and
+// the network's batch ("per shape", bench/BUILD's conv2d_per_shape). Prints a line per layer as it goes: ms per
+// variant, GFLOP/s and share of the measured FMA peak of the best, and the winner; --csv writes every
+// measurement (bench/plot_schedules.py charts it). bench/run_schedules.sh runs it all.
 #include <HalideBuffer.h>
 #include <gflags/gflags.h>
 
@@ -18,6 +18,7 @@
 
 #include "bench/best_time.h"
 #include "bench/conv2d_per_shape.h"
+#include "bench/conv2d_per_shape_small.h"
 #include "bench/conv2d_variant.h"
 #include "bench/network_layers.h"
 #include "bench/peak_flops.h"
@@ -27,7 +28,8 @@
 #include "generators/conv2d_mullapudi2016.h"
 #include "generators/weight_blocks.h"
 
-DEFINE_int32(batch, 16, "N (the per-shape variants are scheduled for 16)");
+DEFINE_string(network, "resnet50_lpf4", "the layers timed: resnet50_lpf4 or resnet18_lpf3_32");
+DEFINE_int32(batch, 0, "N (0: the batch the per-shape variants are scheduled for, 16 or for resnet18_lpf3_32 64)");
 DEFINE_double(seconds, 1, "time per measurement (at least 2 runs after a warm-up)");
 DEFINE_string(csv, "", "also write every measurement here: layer, variant, ms, GFLOP/s, share of the peak");
 
@@ -49,12 +51,18 @@ std::vector<Variant> fixed_variants() {
             {"Adams2019 fixed", conv2d_adams2019}};
 }
 
-// Each autoscheduler's variant for this layer's shape.
-std::vector<Variant> per_shape_variants(const Layer &l) {
+// Each autoscheduler's variant for this layer's shape, among `all`, in the table's order; a variant Halide could
+// not compile (bench/layers.bzl's AUTOSCHEDULER_FAILURES) has no stage.
+template <size_t N>
+std::vector<Variant> per_shape_variants(const Layer &l, const Conv2dVariant (&all)[N]) {
     std::vector<Variant> variants;
-    for (const Conv2dVariant &v : kConv2dPerShape) {
-        if (v.in == l.in && v.out == l.out && v.kernel == l.kernel && v.stride == l.stride && v.px == l.px) {
-            variants.push_back({std::string(v.autoscheduler) + " per shape", v.stage});
+    for (const char *autoscheduler : {"Mullapudi2016", "Li2018", "Adams2019", "Adams2019 beam 4"}) {
+        variants.push_back({std::string(autoscheduler) + " per shape", nullptr});
+        for (const Conv2dVariant &v : all) {
+            if (v.in == l.in && v.out == l.out && v.kernel == l.kernel && v.stride == l.stride && v.px == l.px &&
+                std::strcmp(v.autoscheduler, autoscheduler) == 0) {
+                variants.back().stage = v.stage;
+            }
         }
     }
     return variants;
@@ -68,8 +76,9 @@ Buffer random_buffer(std::vector<int> extents, float scale, std::mt19937 &rng) {
 }
 
 // Best seconds of one stage on one layer (pad k / 2, ReLU), or -1 when the stage fails (an autoscheduler's
-// tiles can be larger than a layer's output: Halide reports the access outside the buffer).
+// tiles can be larger than a layer's output: Halide reports the access outside the buffer) or was not compiled.
 double seconds(Conv2dStage stage, const Layer &l, Buffer &input, Buffer &weights, Buffer &bias, Buffer &output) {
+    if (!stage) return -1;
     const int pad = l.kernel / 2;
     auto run = [&] {
         return stage(input.raw_buffer(), weights.raw_buffer(), bias.raw_buffer(), l.stride, l.stride, pad, pad, 1, 1,
@@ -95,9 +104,16 @@ int main(int argc, char **argv) {
         }
         csv << "in,out,kernel,stride,px,count,variant,ms,gflops,peak_share\n";
     }
+    const bool small = FLAGS_network == "resnet18_lpf3_32";
+    if (!small && FLAGS_network != "resnet50_lpf4") {
+        std::fprintf(stderr, "--network: %s is neither resnet50_lpf4 nor resnet18_lpf3_32\n", FLAGS_network.c_str());
+        return 1;
+    }
+    const std::vector<Layer> &layers = small ? kResnet18Lpf3At32 : kResnet50Lpf4;
+    if (FLAGS_batch == 0) FLAGS_batch = small ? 64 : 16;
     const double peak = peak_gflops();
-    std::printf("FMA peak %.0f GFLOP/s. resnet50_lpf4's convolutions, batch %d: ms per layer (times its count)\n",
-                peak, FLAGS_batch);
+    std::printf("FMA peak %.0f GFLOP/s. %s's convolutions, batch %d: ms per layer (times its count)\n", peak,
+                FLAGS_network.c_str(), FLAGS_batch);
     const std::vector<Variant> fixed = fixed_variants();
     std::printf("%5s %5s %2s %4s %3s |", "in", "out", "k", "px", "n");
     for (const Variant &v : fixed) std::printf(" %9.9s", v.name.c_str());
@@ -106,8 +122,7 @@ int main(int argc, char **argv) {
     std::printf("%24s |%40s |%40s |\n", "", "fixed estimates", "per-shape estimates");
     std::mt19937 rng(0);
     std::vector<double> totals;
-    for (size_t layer = 0; layer < kResnet50Lpf4.size(); layer++) {
-        const Layer &l = kResnet50Lpf4[layer];
+    for (const Layer &l : layers) {
         const int out_px = (l.px + 2 * (l.kernel / 2) - l.kernel) / l.stride + 1;
         Buffer input = random_buffer({l.in, l.px, l.px, FLAGS_batch}, 1.0f, rng);
         Buffer weights = random_buffer({kWeightBlock, l.in, l.kernel, l.kernel, weight_blocks(l.out)}, 0.05f, rng);
@@ -115,7 +130,10 @@ int main(int argc, char **argv) {
         Buffer output(std::vector<int>{l.out, out_px, out_px, FLAGS_batch});
         const double gflop = 2.0 * l.out * l.in * l.kernel * l.kernel * out_px * out_px * FLAGS_batch / 1e9;
         std::vector<Variant> variants = fixed;
-        for (const Variant &v : per_shape_variants(l)) variants.push_back(v);
+        for (const Variant &v : small ? per_shape_variants(l, kConv2dPerShapeResnet18Lpf3At32)
+                                      : per_shape_variants(l, kConv2dPerShapeResnet50Lpf4)) {
+            variants.push_back(v);
+        }
         totals.resize(variants.size(), 0.0);
         std::printf("%5d %5d %2d %4d %3d |", l.in, l.out, l.kernel, l.px, l.count);
         size_t winner = 0;
@@ -125,7 +143,7 @@ int main(int argc, char **argv) {
             ms.push_back(t < 0 ? 1e30 : t * 1e3 * l.count);
             if (i == fixed.size()) std::printf(" |");
             if (t < 0) {
-                std::printf(" %9s", "failed");
+                std::printf(" %9s", variants[i].stage ? "failed" : "no build");
             } else {
                 std::printf(" %9.2f", ms.back());
             }
@@ -135,7 +153,7 @@ int main(int argc, char **argv) {
                 csv << l.in << ',' << l.out << ',' << l.kernel << ',' << l.stride << ',' << l.px << ',' << l.count
                     << ',' << variants[i].name << ',';
                 if (t < 0) {
-                    csv << ",,\n";  // failed
+                    csv << ",,\n";  // failed, or not compiled
                 } else {
                     csv << ms.back() << ',' << gflop / t << ',' << gflop / t / peak << '\n';
                 }

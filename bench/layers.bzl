@@ -1,5 +1,5 @@
-"""resnet50_lpf4's convolutions, the one list that the convolution benchmarks time (bench/network_layers.h
-includes it as generated C++) and that the schedule experiments compile a variant per shape for (bench/BUILD)."""
+"""The benchmarked networks' convolutions, the one list that the convolution benchmarks time (bench/network_layers.h
+includes them as generated C++) and that the schedule experiments compile a variant per shape for (bench/BUILD)."""
 
 load("//generators:halide_library.bzl", "halide_autoscheduled_library")
 
@@ -33,9 +33,35 @@ RESNET50_LPF4 = [
     (2048, 1000, 1, 1, 1, 1),  # fc
 ]
 
+# resnet18_lpf3 at 32 px (the demo's Fashion-MNIST workload, 10 classes): a downsampling block's first 3x3 runs at
+# stride 1 on the block's input, then a BlurPool subsamples before its second 3x3; the shortcut's 1x1 follows a
+# BlurPool. Maps of 8, 4, 2 and 1 px.
+RESNET18_LPF3_32 = [
+    (3, 64, 7, 2, 32, 1),  # stem
+    (64, 64, 3, 1, 8, 4),  # layer1
+    (64, 128, 3, 1, 8, 1),  # layer2
+    (128, 128, 3, 1, 4, 3),
+    (64, 128, 1, 1, 4, 1),
+    (128, 256, 3, 1, 4, 1),  # layer3
+    (256, 256, 3, 1, 2, 3),
+    (128, 256, 1, 1, 2, 1),
+    (256, 512, 3, 1, 2, 1),  # layer4
+    (512, 512, 3, 1, 1, 3),
+    (256, 512, 1, 1, 1, 1),
+    (512, 10, 1, 1, 1, 1),  # fc
+]
+
 # Halide 14's autoschedulers and, for Adams2019, the width of its beam search (1: greedy; its cost model is the
 # one Halide ships, trained on other machines).
 AUTOSCHEDULERS = [("Mullapudi2016", 0), ("Li2018", 0), ("Adams2019", 1), ("Adams2019", 4)]
+
+# Variants Halide 14 cannot compile, by function name, and why: left out of the experiments (the table shows
+# them as missing).
+AUTOSCHEDULER_FAILURES = {
+    # Adams2019 (beam 4) schedules an unroll over a loop whose extent is not constant: "Error: Can only unroll
+    # for loops over a constant extent. Loop over repeat_edge.s0._0 ...", the generator exits.
+    "conv2d_adams2019beam4_3_64_7_2_32_b64": "unroll of a non-constant loop",
+}
 
 def _write(name, out, lines, tags = None):
     """A genrule writing `lines` into `out`."""
@@ -50,11 +76,11 @@ def layers_initializers(name, layers):
     """`<name>.inc`: `layers` as C++ initializers of bench/network_layers.h's Layer, one a line."""
     _write(name, name + ".inc", ["{%d, %d, %d, %d, %d, %d}," % layer for layer in layers])
 
-def conv2d_per_shape(name, layers, batch):
+def conv2d_per_shape(name, layers, batch, array):
     """For every distinct shape of `layers` and every autoscheduler, the forward convolution scheduled for that
-    shape alone, with batch `batch` (function `conv2d_<autoscheduler>[beam<B>]_<in>_<out>_<kernel>_<stride>_<px>`); and
-    `:<name>`, a library whose header `<name>.h` lists them as `kConv2dPerShape`. Tagged manual: only the
-    schedule experiments build them (one generator run each)."""
+    shape alone, with batch `batch` (function `conv2d_<autoscheduler>[beam<B>]_<in>_<out>_<kernel>_<stride>_<px>`,
+    `_b<batch>` after it unless 16); and `:<name>`, a library whose header `<name>.h` lists them as the array
+    `array`. Tagged manual: only the schedule experiments build them (one generator run each)."""
     shapes = []
     for layer in layers:
         if layer[:5] not in shapes:
@@ -63,7 +89,10 @@ def conv2d_per_shape(name, layers, batch):
     for shape in shapes:
         for autoscheduler, beam in AUTOSCHEDULERS:
             label = autoscheduler + (" beam %d" % beam if beam > 1 else "")
-            function = "conv2d_%s_%s" % (label.lower().replace(" ", ""), "_".join([str(v) for v in shape]))
+            function = "conv2d_%s_%s%s" % (label.lower().replace(" ", ""), "_".join([str(v) for v in shape]),
+                                           "" if batch == 16 else "_b%d" % batch)
+            if function in AUTOSCHEDULER_FAILURES:
+                continue
             halide_autoscheduled_library(
                 name = function,
                 generator = "//generators:generators",
@@ -89,7 +118,7 @@ def conv2d_per_shape(name, layers, batch):
         '#include "bench/conv2d_variant.h"',
     ] + includes + [
         "namespace antialiased {",
-        "inline const Conv2dVariant kConv2dPerShape[] = {",
+        "inline const Conv2dVariant %s[] = {" % array,
     ] + rows + [
         "};",
         "}  // namespace antialiased",

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""plot_schedules.py CSV PNG: the schedule experiment's chart (bench/autoschedule_bench --csv): per layer of the
+"""plot_schedules.py CSV PNG [NETWORK]: the schedule experiment's chart (bench/autoschedule_bench --csv): per layer of the
 network, each variant's speed as a share of the machine's FMA peak (log scale; failed variants left out)."""
 import csv
 import sys
@@ -31,7 +31,8 @@ ax.set_ylim(0.5, 2000)  # room above the bars for the legend
 ax.set_ylabel('% of the FMA peak (direct-sum FLOPs)')
 ax.set_xticks(range(len(layers)))
 ax.set_xticklabels(layers, rotation=60, ha='right', fontsize=8)
-ax.set_title('Forward convolution of resnet50_lpf4, batch 16: hand schedule vs autoschedulers')
+network = sys.argv[3] if len(sys.argv) > 3 else 'resnet50_lpf4'
+ax.set_title(f'Forward convolution of {network}: hand schedule vs autoschedulers')
 ax.legend(fontsize=8, ncol=4, loc='upper center')
 fig.tight_layout()
 fig.savefig(sys.argv[2], dpi=110)
