@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -51,12 +52,15 @@ std::vector<Variant> fixed_variants() {
             {"Adams2019 fixed", conv2d_adams2019}};
 }
 
+// The per-shape variants' autoschedulers (bench/layers.bzl's labels), in the table's order.
+const char *const kPerShape[] = {"Mullapudi2016", "Li2018", "Adams2019", "Adams2019 beam 4"};
+
 // Each autoscheduler's variant for this layer's shape, among `all`, in the table's order; a variant Halide could
 // not compile (bench/layers.bzl's AUTOSCHEDULER_FAILURES) has no stage.
 template <size_t N>
 std::vector<Variant> per_shape_variants(const Layer &l, const Conv2dVariant (&all)[N]) {
     std::vector<Variant> variants;
-    for (const char *autoscheduler : {"Mullapudi2016", "Li2018", "Adams2019", "Adams2019 beam 4"}) {
+    for (const char *autoscheduler : kPerShape) {
         variants.push_back({std::string(autoscheduler) + " per shape", nullptr});
         for (const Conv2dVariant &v : all) {
             if (v.in == l.in && v.out == l.out && v.kernel == l.kernel && v.stride == l.stride && v.px == l.px &&
@@ -121,7 +125,7 @@ int main(int argc, char **argv) {
     std::printf(" | %-21s %7s %5s\n", "winner", "GFLOP/s", "peak");
     std::printf("%24s |%40s |%40s |\n", "", "fixed estimates", "per-shape estimates");
     std::mt19937 rng(0);
-    std::vector<double> totals;
+    std::vector<double> totals(fixed.size() + std::size(kPerShape), 0.0);
     for (const Layer &l : layers) {
         const int out_px = (l.px + 2 * (l.kernel / 2) - l.kernel) / l.stride + 1;
         Buffer input = random_buffer({l.in, l.px, l.px, FLAGS_batch}, 1.0f, rng);
@@ -134,7 +138,6 @@ int main(int argc, char **argv) {
                                       : per_shape_variants(l, kConv2dPerShapeResnet50Lpf4)) {
             variants.push_back(v);
         }
-        totals.resize(variants.size(), 0.0);
         std::printf("%5d %5d %2d %4d %3d |", l.in, l.out, l.kernel, l.px, l.count);
         size_t winner = 0;
         std::vector<double> ms;

@@ -143,13 +143,13 @@ Tensor scale_shift(const Tensor &input, Halide::Runtime::Buffer<float> &scale, H
 }
 
 // A 5-D buffer of weight blocks (kWeightBlock, in_group, components_x, components_y, blocks of out_), kept if it
-// has that shape already (so that a training step does not fault in fresh pages).
+// has that shape already (so that a training step does not fault in fresh pages). The stages that fill it write
+// every element, the last block's channels past `out` as zero.
 void shape_weight_blocks(Halide::Runtime::Buffer<float> &buffer, int in_group, int components_x, int components_y,
                          int out) {
     if (buffer.dimensions() != 5 || buffer.dim(1).extent() != in_group || buffer.dim(2).extent() != components_x ||
         buffer.dim(3).extent() != components_y || buffer.dim(4).extent() != weight_blocks(out)) {
         buffer = Halide::Runtime::Buffer<float>(kWeightBlock, in_group, components_x, components_y, weight_blocks(out));
-        buffer.fill(0.0f);  // the last block's channels past `out`
     }
 }
 
