@@ -263,17 +263,34 @@ class ConvGradInput : public ConvBackwardBase<ConvGradInput> {
         // grouped layer's tile holds whole groups: up to kMaxTileGroup channels per group (ResNeXt has 4 to 32);
         // wider groups that tiles do not divide are a pipeline error naming the layer.
         const int kMaxTileGroup = 64;
-        Var cco("cco"), xo("xo"), cv("cv");
+        Var cco("cco"), xo("xo"), cv("cv"), ni("ni");
+        // Narrow maps (fewer columns than the tile: the 4, 2 and 1 px maps of 32 px images), as in the forward:
+        // the tile runs along tile_n images at one pixel, 2 x 8 + 2 + 1 = 19 of AVX-512's 32 registers (2 x 6
+        // + 3 = 15 of AVX2's 16). The outer loop over blocks of tile_n images keeps the name n, where the
+        // scattered gradient is computed (then for the block's images). The batch must fill one tile, as the
+        // last tile shifts inwards to keep the unrolled extent constant.
+        const int tile_n = avx512 ? 8 : 6;
+        const Expr narrow = grad_input.dim(1).extent() < tile_x && grad_input.dim(3).extent() >= tile_n;
+        Stage narrow_tile = grad_input.specialize(narrow)
+            .split(c, cco, c, tile_c, TailStrategy::GuardWithIf)
+            .split(x, xo, x, 1)
+            .split(n, n, ni, tile_n, TailStrategy::ShiftInwards)
+            .reorder(c, x, ni, xo, cco, y, n)
+            .parallel(n)
+            .vectorize(c, vector, TailStrategy::GuardWithIf)
+            .unroll(ni);
         grad_input.split(c, cco, c, tile_c, TailStrategy::GuardWithIf)
             .split(x, xo, x, tile_x, TailStrategy::GuardWithIf)
             .reorder(c, x, xo, cco, y, n)
             .parallel(n)  // images in parallel: late in a network a map has too few rows to share out
             .vectorize(c, vector, TailStrategy::GuardWithIf);
-        // Each image's scattered gradient is computed whole (as a scatter is wherever it is placed) by the thread
-        // that then runs that image's rows.
+        // Each image's scattered gradient (a narrow tile's block of images') is computed whole (as a scatter is
+        // wherever it is placed) by the thread that then runs that image's rows.
         d_full.compute_at(grad_input, n).vectorize(dj, vector, TailStrategy::GuardWithIf);
         d_full.update().vectorize(dj, vector, TailStrategy::GuardWithIf);
-        d_input.compute_at(grad_input, xo).bound_storage(dci, kMaxTileGroup).bound_storage(dx, tile_x);
+        const Var dimage = d_input.args()[4];
+        d_input.compute_at(grad_input, xo).bound_storage(dci, kMaxTileGroup).bound_storage(dx, tile_x)
+            .bound_storage(dimage, tile_n);
         // Depthwise (one channel per group): the vectors run along groups instead. A specialization inherits
         // the schedule so far, so it is made first.
         const Expr depthwise = in_group == 1 && out_group == 1;
@@ -282,6 +299,17 @@ class ConvGradInput : public ConvBackwardBase<ConvGradInput> {
             .vectorize(dg, vector, TailStrategy::GuardWithIf).unroll(dx);
         // Tiles of tile_c channels: one per grad_input tile when dense; grouped, the tile covers the group.
         Var dco("dco");
+        d_input.specialize(narrow)
+            .split(dci, dco, dci, tile_c, TailStrategy::GuardWithIf)
+            .split(dci, cv, dci, vector, TailStrategy::GuardWithIf)
+            .vectorize(dci).unroll(cv).unroll(dimage);
+        d_input.update().specialize(narrow)
+            .split(dci, dco, dci, tile_c, TailStrategy::GuardWithIf)
+            .split(dci, cv, dci, vector, TailStrategy::GuardWithIf)
+            .reorder(dci, cv, dimage, dx, rd[0], rd[1], rd[2], dco)
+            .vectorize(dci)
+            .unroll(cv)
+            .unroll(dimage);
         d_input.split(dci, dco, dci, tile_c, TailStrategy::GuardWithIf)
             .split(dci, cv, dci, vector, TailStrategy::GuardWithIf)
             .vectorize(dci).unroll(cv).unroll(dx);
@@ -292,8 +320,10 @@ class ConvGradInput : public ConvBackwardBase<ConvGradInput> {
             .vectorize(dci)
             .unroll(cv)
             .unroll(dx);
-        grad_input.specialize(groups == 1);
-        grad_input.specialize(in_group == 1);
+        for (Stage stage : {narrow_tile, Stage(grad_input)}) {
+            stage.specialize(groups == 1);
+            stage.specialize(in_group == 1);
+        }
     }
 };
 

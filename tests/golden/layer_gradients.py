@@ -45,6 +45,9 @@ CASES = {
     'conv_dilated': (lambda: nn.Conv2d(4, 6, 3, 1, 2, dilation=2), (2, 4, 9, 8), False),
     # Narrow maps in batches of 8 or more: the forward's tiles run along images (11: a last tile shifted inwards).
     'conv3x3_narrow_batch': (lambda: nn.Conv2d(40, 70, 3, 1, 1), (11, 40, 3, 4), False),
+    # ... grouped and depthwise (the input gradient's narrow tile holding whole groups; 9: shifted inwards).
+    'conv_grouped_narrow_batch': (lambda: nn.Conv2d(32, 48, 3, 1, 1, groups=4), (9, 32, 2, 3), False),
+    'conv_depthwise_narrow_batch': (lambda: nn.Conv2d(40, 40, 3, 1, 1, groups=40, bias=False), (9, 40, 2, 2), False),
     # 1 px maps: only the centre tap reads the input, and the stages take that tap alone.
     'conv3x3_one_pixel': (lambda: nn.Conv2d(48, 40, 3, 1, 1), (9, 48, 1, 1), False),
     # Taps that read only padding on one side: pad 2 on a 2 x 1 map (kernel 5), and a strided 1 px map.
