@@ -162,10 +162,19 @@ class ConvGradWeights : public ConvBackwardBase<ConvGradWeights> {
         // (a row of 7 pixels is too short to pay for loading and storing 16 of them); its grad_output and input
         // (64 channels x 14 x 14 + 4 channels of the padded map: ~55 KB at most) stay near L1.
         const int kWholeMap = 14;
+        // Maps of at most kTinyMap columns (a 32 px image's 4, 2 and 1 px maps, with 16, 4, 1 pixels): a tile
+        // sums tile_images images before its accumulators go back to memory (one image's pixels are fewer than
+        // the 16 accumulators it loads and stores), their zero-padded inputs copied at once (the loop over blocks
+        // of images keeps the name rni, where that copy is placed).
+        const int kTinyMap = 4, tile_images = 8;
+        RVar rnii("rnii");
+        Stage tiny_map = sum.specialize(grad_output.dim(1).extent() <= kTinyMap);
+        tiny_map.split(rni, rni, rnii, tile_images, TailStrategy::GuardWithIf)
+            .reorder(pv[0], cv, pv[1], rx, ry, rnii, cio, pv[2], pv[3], pv[4], rni, pv[5]);
         Stage whole_map = sum.specialize(grad_output.dim(1).extent() <= kWholeMap);
         whole_map.reorder(pv[0], cv, pv[1], rx, ry, cio, pv[2], pv[3], pv[4], rni, pv[5]);
         sum.reorder(pv[0], cv, pv[1], rx, cio, pv[2], pv[3], pv[4], ry, rni, pv[5]);
-        for (Stage stage : {whole_map, sum}) stage.specialize(groups == 1);
+        for (Stage stage : {tiny_map, whole_map, sum}) stage.specialize(groups == 1);
         // The image's input, zero-padded, copied once for every tile that reads it. grad_output is read in place:
         // its blocks are its own layout, and Halide splits the last, zero-filled block off the tile loop.
         padded.compute_at(partial, rni).vectorize(padded.args()[0], vector, TailStrategy::GuardWithIf);
