@@ -3,7 +3,9 @@
 // workload, batch 64): the hand schedule; each of Halide 14's autoschedulers (Mullapudi2016, Li2018, Adams2019
 // with a beam of 1) scheduling the same algorithm once for one set of estimates (64 channels, 56 px, batch 16:
 // "fixed"); and each autoscheduler, Adams2019 also with a beam of 4, scheduling it for that layer's own shape and
-// the network's batch ("per shape", bench/BUILD's conv2d_per_shape). Prints a line per layer as it goes: ms per
+// the network's batch ("per shape", bench/BUILD's conv2d_per_shape); and the hand schedule with each other
+// register tile of bench/layers.bzl's HAND_TILES (the search over its parameters; --hand_only: the hand schedule's
+// tiles alone). Prints a line per layer as it goes: ms per
 // variant, GFLOP/s and share of the measured FMA peak of the best, and the winner; --csv writes every
 // measurement (bench/plot_schedules.py charts it). bench/run_schedules.sh runs it all.
 #include <HalideBuffer.h>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "bench/best_time.h"
+#include "bench/conv2d_hand_tiles.h"
 #include "bench/conv2d_per_shape.h"
 #include "bench/conv2d_per_shape_small.h"
 #include "bench/conv2d_variant.h"
@@ -32,6 +35,7 @@
 DEFINE_string(network, "resnet50_lpf4", "the layers timed: resnet50_lpf4 or resnet18_lpf3_32");
 DEFINE_int32(batch, 0, "N (0: the batch the per-shape variants are scheduled for, 16 or for resnet18_lpf3_32 64)");
 DEFINE_double(seconds, 1, "time per measurement (at least 2 runs after a warm-up)");
+DEFINE_bool(hand_only, false, "time the hand schedule's tiles alone (not the autoschedulers' variants)");
 DEFINE_string(csv, "", "also write every measurement here: layer, variant, ms, GFLOP/s, share of the peak");
 
 namespace antialiased {
@@ -118,14 +122,25 @@ int main(int argc, char **argv) {
     const double peak = peak_gflops();
     std::printf("FMA peak %.0f GFLOP/s. %s's convolutions, batch %d: ms per layer (times its count)\n", peak,
                 FLAGS_network.c_str(), FLAGS_batch);
-    const std::vector<Variant> fixed = fixed_variants();
+    const std::vector<Variant> fixed = FLAGS_hand_only ? std::vector<Variant>{fixed_variants()[0]} : fixed_variants();
+    const size_t per_shape = FLAGS_hand_only ? 0 : std::size(kPerShape), hand = std::size(kConv2dHandTiles);
+    // The columns' groups: the fixed variants, the per-shape ones, the hand schedule's other tiles.
+    const std::vector<size_t> group_starts =
+        FLAGS_hand_only ? std::vector<size_t>{fixed.size()} : std::vector<size_t>{fixed.size(), fixed.size() + per_shape};
     std::printf("%5s %5s %2s %4s %3s |", "in", "out", "k", "px", "n");
     for (const Variant &v : fixed) std::printf(" %9.9s", v.name.c_str());
-    for (const char *s : {"Mullapudi", "Li2018", "Adams2019", "Adams b4"}) std::printf(" %9.9s", s);
+    if (!FLAGS_hand_only) {
+        std::printf(" |");
+        for (const char *s : {"Mullapudi", "Li2018", "Adams2019", "Adams b4"}) std::printf(" %9.9s", s);
+    }
+    std::printf(" |");
+    for (const HandTile &t : kConv2dHandTiles) std::printf(" %9.9s", t.label + 5);  // without "hand "
     std::printf(" | %-21s %7s %5s\n", "winner", "GFLOP/s", "peak");
-    std::printf("%24s |%40s |%40s |\n", "", "fixed estimates", "per-shape estimates");
+    std::printf("%24s |%*s", "", int(10 * fixed.size()), FLAGS_hand_only ? "hand 2x7x8" : "fixed estimates");
+    if (!FLAGS_hand_only) std::printf(" |%40s", "per-shape estimates");
+    std::printf(" |%*s |\n", int(10 * hand), "hand schedule, other tiles (vectors x columns x images)");
     std::mt19937 rng(0);
-    std::vector<double> totals(fixed.size() + std::size(kPerShape), 0.0);
+    std::vector<double> totals(fixed.size() + per_shape + hand, 0.0);
     for (const Layer &l : layers) {
         const int out_px = (l.px + 2 * (l.kernel / 2) - l.kernel) / l.stride + 1;
         Buffer input = random_buffer({l.in, l.px, l.px, FLAGS_batch}, 1.0f, rng);
@@ -134,17 +149,22 @@ int main(int argc, char **argv) {
         Buffer output(std::vector<int>{l.out, out_px, out_px, FLAGS_batch});
         const double gflop = 2.0 * l.out * l.in * l.kernel * l.kernel * out_px * out_px * FLAGS_batch / 1e9;
         std::vector<Variant> variants = fixed;
-        for (const Variant &v : small ? per_shape_variants(l, kConv2dPerShapeResnet18Lpf3At32)
-                                      : per_shape_variants(l, kConv2dPerShapeResnet50Lpf4)) {
-            variants.push_back(v);
+        if (!FLAGS_hand_only) {
+            for (const Variant &v : small ? per_shape_variants(l, kConv2dPerShapeResnet18Lpf3At32)
+                                          : per_shape_variants(l, kConv2dPerShapeResnet50Lpf4)) {
+                variants.push_back(v);
+            }
         }
+        for (const HandTile &t : kConv2dHandTiles) variants.push_back({t.label, t.stage});
         std::printf("%5d %5d %2d %4d %3d |", l.in, l.out, l.kernel, l.px, l.count);
         size_t winner = 0;
         std::vector<double> ms;
         for (size_t i = 0; i < variants.size(); i++) {
             const double t = seconds(variants[i].stage, l, input, weights, bias, output);
             ms.push_back(t < 0 ? 1e30 : t * 1e3 * l.count);
-            if (i == fixed.size()) std::printf(" |");
+            for (size_t start : group_starts) {
+                if (i == start) std::printf(" |");
+            }
             if (t < 0) {
                 std::printf(" %9s", variants[i].stage ? "failed" : "no build");
             } else {
@@ -168,7 +188,9 @@ int main(int argc, char **argv) {
     }
     std::printf("%24s |", "all");
     for (size_t i = 0; i < totals.size(); i++) {
-        if (i == fixed.size()) std::printf(" |");
+        for (size_t start : group_starts) {
+            if (i == start) std::printf(" |");
+        }
         if (totals[i] < 1e30) {
             std::printf(" %9.1f", totals[i]);
         } else {

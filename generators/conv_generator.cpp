@@ -38,6 +38,13 @@ class Conv2d : public Generator<Conv2d> {
     GeneratorParam<int> estimate_stride{"estimate_stride", 1};
     GeneratorParam<int> estimate_px{"estimate_px", 56};
     GeneratorParam<int> estimate_batch{"estimate_batch", 16};
+    // The hand schedule's register tile (0: the defaults below, chosen for the zoo at 224 px), for the schedule
+    // experiments' search per layer shape (bench/layers.bzl HAND_TILES) and the variants tuned for a shape that
+    // the runtime dispatches to: vectors of output channels (1, 2 or 4: within or across whole weight blocks),
+    // columns of a wide map's tile, images of a narrow map's.
+    GeneratorParam<int> tile_vectors{"tile_vectors", 0, 0, 4};
+    GeneratorParam<int> tile_columns{"tile_columns", 0, 0, 32};
+    GeneratorParam<int> tile_images{"tile_images", 0, 0, 32};
 
     void generate() {
         Var co("co"), x("x"), y("y"), n("n");
@@ -90,14 +97,15 @@ class Conv2d : public Generator<Conv2d> {
         // layers (bench/conv_bench): 2 x 7 beats 4 x 4 by 1.2x and 4 x 7 (which spills) by 1.3x; 2 x 14 = 28
         // accumulators would spill as well.
         const bool avx512 = get_target().has_feature(Target::AVX512);
-        const int tile_c = 2 * vector, tile_x = avx512 ? 7 : 6;
+        const int tile_c = (tile_vectors ? int(tile_vectors) : 2) * vector;
+        const int tile_x = tile_columns ? int(tile_columns) : avx512 ? 7 : 6;
         Var coo("coo"), xo("xo"), yn("yn"), cv("cv"), no("no");
         // Narrow maps (fewer columns than the tile: the 4, 2 and 1 px maps of 32 px images) would leave most of
         // the tile's accumulators idle: there the tile runs along tile_n images at one pixel instead, 2 x 8 + 2 +
         // 1 = 19 of AVX-512's 32 registers (2 x 6 + 3 = 15 of AVX2's 16), the loops keeping the names the other
         // stages are placed at. The batch must fill one tile, as the last tile shifts inwards to keep the
         // unrolled extent constant. bench/conv_bench --small: 2 px layers 1.4x faster, 1 px 2.7x.
-        const int tile_n = avx512 ? 8 : 6;
+        const int tile_n = tile_images ? int(tile_images) : avx512 ? 8 : 6;
         const Expr narrow = output.dim(1).extent() < tile_x && output.dim(3).extent() >= tile_n;
         output.specialize(narrow)
             .split(co, coo, co, tile_c, TailStrategy::GuardWithIf)

@@ -69,6 +69,15 @@ def halide_library(name, generator, generator_name, visibility = None):
         variants.append(":" + function)
     native.cc_library(name = name, deps = variants, visibility = visibility)
 
+def _params(params):
+    return " ".join(["%s=%s" % (key, params[key]) for key in sorted(params)])
+
+def halide_cpu_variant(name, generator, generator_name, params, manual = True, visibility = None):
+    """`:<name>`, function `<name>`: the generator for the CPU alone, with the generator parameters `params` (a
+    hand schedule's tile sizes). Tagged manual unless `manual` is False (a variant the runtime uses)."""
+    _aot_library(name, generator, generator_name, CPU_TARGET, flags = _params(params),
+                 tags = ["manual"] if manual else None, visibility = visibility)
+
 def halide_autoscheduled_library(name, generator, generator_name, autoscheduler, params = {}, beam = 1,
                                  visibility = None):
     """`:<name>`, function `<name>`: the generator for the CPU, scheduled by Halide's `autoscheduler`
@@ -82,8 +91,7 @@ def halide_autoscheduled_library(name, generator, generator_name, autoscheduler,
         generator_name,
         CPU_TARGET,
         flags = "-p %s -s %s auto_schedule=true machine_params=%s %s" %
-                (AUTOSCHEDULER_PLUGIN % autoscheduler.lower(), autoscheduler, MACHINE_PARAMS,
-                 " ".join(["%s=%s" % (key, params[key]) for key in sorted(params)])),
+                (AUTOSCHEDULER_PLUGIN % autoscheduler.lower(), autoscheduler, MACHINE_PARAMS, _params(params)),
         env = "HL_BEAM_SIZE=%d " % beam if autoscheduler == "Adams2019" else "",
         tags = ["manual"],
         visibility = visibility,

@@ -56,6 +56,7 @@
 #include "generators/scale_shift_opencl.h"
 #include "generators/weight_blocks.h"
 #include "runtime/batch_norm_training.h"
+#include "runtime/conv2d_dispatch.h"
 #include "runtime/error.h"
 #include "runtime/memory_pool.h"
 
@@ -283,7 +284,11 @@ Tensor Conv2d::forward(const Tensor &input, const Device &device) const {
         return output;
     }
     const auto [tx, ty] = live_filter(s, out, kernel_, options_);
-    auto pipeline = device.pick(conv2d_cpu, conv2d_cuda, conv2d_opencl);
+    Conv2dStage pipeline = device.pick(conv2d_cpu, conv2d_cuda, conv2d_opencl);
+    if (!device.is_gpu() && options_.groups == 1 && options_.dilation == 1 && s.w == s.h) {
+        const TunedConv2d *tuned = tuned_conv2d(in_, out_, kernel_, options_.stride, options_.padding, s.w);
+        if (tuned) pipeline = tuned->stage;
+    }
     check_halide(pipeline(input.raw(), direct_weights(tx, ty).raw_buffer(), biases_.raw_buffer(), options_.stride,
                           options_.stride, tx.padding, ty.padding, options_.dilation, options_.dilation,
                           options_.groups, int(activation_), output.raw()),

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "runtime/conv2d_dispatch.h"
 #include "runtime/memory_pool.h"
 #include "runtime/npy.h"
 #include "runtime/trainer.h"
@@ -35,6 +36,8 @@ DEFINE_bool(dropout, true, "dropout layers active (--no-dropout: the identity, t
 DEFINE_uint32(seed, 0, "seed of the dropout masks");
 DEFINE_string(save, "", "where to write the updated checkpoint (.pth)");
 DEFINE_string(losses, "", "where to write the losses, float32 .npy (T,)");
+DEFINE_bool(tuned, true, "run the convolutions of generators/conv2d_tuned.bzl's shapes with their tuned tiles "
+                         "(--notuned: the default hand schedule everywhere, to compare)");
 
 namespace antialiased {
 namespace {
@@ -46,6 +49,7 @@ void run() {
         if (value.empty()) throw Error(std::string(flag) + " is required");
     }
     if (FLAGS_steps < 1) throw Error("--steps must be >= 1");
+    use_tuned_conv2d(FLAGS_tuned);
     Model model = build_model(flags.arch, flags.options);
     load_weights(*model, FLAGS_weights);
     const Tensor images = read_npy_tensor(FLAGS_input);
