@@ -91,11 +91,13 @@ class Conv2d : public Generator<Conv2d> {
             return;
         }
         const int vector = natural_vector_size<float>();
-        // Register tile: 2 vectors of output channels x tile_x columns of accumulators, the 2 weight vectors and
-        // one broadcast input: 2 x 7 + 2 + 1 = 17 of AVX-512's 32 registers, 2 x 6 + 2 + 1 = 15 of AVX2's 16.
-        // 7 columns divide every map of the zoo at 224 px (112, 56, 28, 14, 7). Measured on ResNet-50's 3x3
-        // layers (bench/conv_bench): 2 x 7 beats 4 x 4 by 1.2x and 4 x 7 (which spills) by 1.3x; 2 x 14 = 28
-        // accumulators would spill as well.
+        // Register tile (the default): 2 vectors of output channels x tile_x columns of accumulators, the 2
+        // weight vectors and one broadcast input: 2 x 7 + 2 + 1 = 17 of AVX-512's 32 registers, 2 x 6 + 2 + 1 = 15
+        // of AVX2's 16. 7 columns divide every map of the zoo at 224 px (112, 56, 28, 14, 7). Measured before
+        // the weights were stored in blocks, 2 x 7 beat 4 x 4 by 1.2x on ResNet-50's 3x3 layers; with the blocks,
+        // the tile search (bench/autoschedule_bench --hand_only, 2026-12-03) finds 4 x 4 or 2 x 4 faster on 22
+        // of resnet50_lpf4's 24 layers (1.1-1.3x): those shapes run their tuned variants (conv2d_tuned.bzl), and
+        // the default stays for the shapes not searched (grouped, depthwise, other networks' layers).
         const bool avx512 = get_target().has_feature(Target::AVX512);
         const int tile_c = (tile_vectors ? int(tile_vectors) : 2) * vector;
         const int tile_x = tile_columns ? int(tile_columns) : avx512 ? 7 : 6;
