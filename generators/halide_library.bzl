@@ -115,3 +115,32 @@ def halide_runtime(name, generator, visibility = None):
         linkstatic = True,
         visibility = visibility,
     )
+
+def write_lines(name, out, lines, tags = None):
+    """A genrule writing `lines` into `out`."""
+    native.genrule(
+        name = name,
+        outs = [out],
+        cmd = "cat > $@ <<'END_OF_LINES'\n" + "\n".join(lines) + "\nEND_OF_LINES",
+        tags = tags,
+    )
+
+def variant_list_library(name, comment, includes, declaration, rows, deps, manual = True):
+    """`:<name>`, a header-only library whose generated header `<name>.h` (`comment` lines first, then
+    `includes`) defines, in namespace antialiased, `<declaration> = {` `rows` `};`: a list of compiled variants
+    for a program to choose from. Tagged manual unless `manual` is False."""
+    tags = ["manual"] if manual else None
+    write_lines(name + "_header", name + ".h", ["// " + line for line in comment] + ["#pragma once"] + includes + [
+        "namespace antialiased {",
+        declaration + " = {",
+    ] + rows + [
+        "};",
+        "}  // namespace antialiased",
+    ], tags = tags)
+    native.cc_library(
+        name = name,
+        hdrs = [name + ".h"],
+        deps = deps,
+        tags = tags,
+        visibility = ["//visibility:public"],
+    )
