@@ -2,12 +2,12 @@
 // a network (bench/layers.bzl: resnet50_lpf4 at 224 px, batch 16, or --network resnet18_lpf3_32, the demo's
 // workload, batch 64): the hand schedule; each of Halide 14's autoschedulers (Mullapudi2016, Li2018, Adams2019
 // with a beam of 1) scheduling the same algorithm once for one set of estimates (64 channels, 56 px, batch 16:
-// "fixed"); and each autoscheduler, Adams2019 also with a beam of 4, scheduling it for that layer's own shape and
-// the network's batch ("per shape", bench/BUILD's conv2d_per_shape); and the hand schedule with each other
-// register tile of bench/layers.bzl's HAND_TILES (the search over its parameters; --hand_only: the hand schedule's
-// tiles alone). Prints a line per layer as it goes: ms per
-// variant, GFLOP/s and share of the measured FMA peak of the best, and the winner; --csv writes every
-// measurement (bench/plot_schedules.py charts it). bench/run_schedules.sh runs it all.
+// "fixed"); each autoscheduler, Adams2019 also with a beam of 4, scheduling it for that layer's own shape and the
+// network's batch ("per shape", bench/BUILD's conv2d_per_shape); and the hand schedule with each other register
+// tile of generators/conv2d_tiles.bzl's HAND_TILES (the search over its parameters; --hand_only: those alone).
+// Prints a line per layer as it goes: ms per variant, GFLOP/s and share of the measured FMA peak of the best, and
+// the winner; --csv writes every measurement (bench/plot_schedules.py charts it, bench/tuned_table.py keeps the
+// winning tiles). bench/run_schedules.sh runs it all.
 #include <HalideBuffer.h>
 #include <gflags/gflags.h>
 

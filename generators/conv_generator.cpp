@@ -39,9 +39,9 @@ class Conv2d : public Generator<Conv2d> {
     GeneratorParam<int> estimate_px{"estimate_px", 56};
     GeneratorParam<int> estimate_batch{"estimate_batch", 16};
     // The hand schedule's register tile (0: the defaults below, chosen for the zoo at 224 px), for the schedule
-    // experiments' search per layer shape (bench/layers.bzl HAND_TILES) and the variants tuned for a shape that
-    // the runtime dispatches to: vectors of output channels (1, 2 or 4: within or across whole weight blocks),
-    // columns of a wide map's tile, images of a narrow map's.
+    // experiments' search per layer shape (generators/conv2d_tiles.bzl HAND_TILES) and the variants tuned for a
+    // shape that the runtime dispatches to: vectors of output channels (1, 2 or 4: within or across whole weight
+    // blocks), columns of a wide map's tile, images of a narrow map's.
     GeneratorParam<int> tile_vectors{"tile_vectors", 0, 0, 4};
     GeneratorParam<int> tile_columns{"tile_columns", 0, 0, 32};
     GeneratorParam<int> tile_images{"tile_images", 0, 0, 32};
