@@ -20,6 +20,5 @@ const TunedConv2d *tuned_conv2d(int in, int out, int kernel, int stride, int pad
 }
 
 void use_tuned_conv2d(bool on) { enabled = on; }
-bool tuned_conv2d_enabled() { return enabled; }
 
 }  // namespace antialiased

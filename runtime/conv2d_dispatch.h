@@ -3,8 +3,6 @@
 // variant, else the default. Every variant sums in the same order, so the choice never changes a result.
 #pragma once
 
-#include <string>
-
 #include "runtime/conv2d_stage.h"
 
 namespace antialiased {
@@ -16,6 +14,5 @@ const TunedConv2d *tuned_conv2d(int in, int out, int kernel, int stride, int pad
 // Whether the tuned table is used (default: yes); off, every layer runs the default variant (the benchmarks
 // compare the two in one run: bench/models_bench --tuned=false, tools/train_step --tuned=false).
 void use_tuned_conv2d(bool enabled);
-bool tuned_conv2d_enabled();
 
 }  // namespace antialiased

@@ -5,8 +5,6 @@
 
 #include <HalideRuntime.h>
 
-#include <vector>
-
 namespace antialiased {
 
 // input, weights, bias, stride x/y, pad x/y, dilation x/y, groups, activation, output.
