@@ -9,6 +9,7 @@
 #include "Halide.h"
 #include "activation.h"
 #include "conv_algorithm.h"
+#include "skip_padding.h"
 #include "weight_blocks.h"
 
 namespace antialiased {
@@ -52,6 +53,18 @@ class Conv2d : public Generator<Conv2d> {
         const ConvGeometry geometry{weights.dim(2).extent(), weights.dim(3).extent(), stride_x, stride_y, pad_x, pad_y,
                                     dilation_x, dilation_y, groups, in_group, out_group};
 
+        // The hand schedule's CPU register tile (THE SCHEDULE says why), needed by the algorithm for `narrow`.
+        const int vector = natural_vector_size<float>();
+        const bool avx512 = get_target().has_feature(Target::AVX512);
+        const bool hand_cpu = !auto_schedule && !get_target().has_gpu_feature();
+        const int tile_c = (tile_vectors ? int(tile_vectors) : 2) * vector;
+        const int tile_x = tile_columns ? int(tile_columns) : avx512 ? 7 : 6;
+        const int tile_n = tile_images ? int(tile_images) : avx512 ? 8 : 6;
+        // Narrow maps (fewer output columns than the tile), where the tile runs along images at one pixel; in the
+        // input's terms, as the algorithm needs it before the output is defined.
+        const Expr out_width = (input.dim(1).extent() + 2 * pad_x - dilation_x * (weights.dim(2).extent() - 1) - 1) / stride_x + 1;
+        const Expr narrow = out_width < tile_x && input.dim(3).extent() >= tile_n;
+
         /* THE ALGORITHM */
         Func padded = zero_padded(input, input.dim(1).extent(), input.dim(2).extent());
         Func dense_weights("dense_weights");
@@ -59,6 +72,14 @@ class Conv2d : public Generator<Conv2d> {
         dense_weights(co, ci, kx, ky) = weights(co % kWeightBlock, ci, kx, ky, co / kWeightBlock);
         Func conv = conv2d(padded, dense_weights, bias, geometry);
         output(co, x, y, n) = activate(conv(co, x, y, n), activation);
+        // On narrow maps the hand schedule skips the taps that read zero padding (skip_padding.h): there the tile
+        // is at one pixel. (Wide maps' rows alone: the stem of 32 px images ran 10% slower.)
+        if (hand_cpu) {
+            const std::vector<Var> cv = conv.args();  // (co, x, y, n)
+            const RDom cr = update_domain(conv);      // (ci, kx, ky)
+            restrict_update(conv, !narrow || (reads_inside(cv[1], stride_x, cr.y, dilation_x, pad_x, input.dim(1).extent()) &&
+                                              reads_inside(cv[2], stride_y, cr.z, dilation_y, pad_y, input.dim(2).extent())));
+        }
 
         /* THE SCHEDULE */
         for (int d = 0; d < 4; d++) {
@@ -90,7 +111,6 @@ class Conv2d : public Generator<Conv2d> {
             conv.compute_at(output, ci);
             return;
         }
-        const int vector = natural_vector_size<float>();
         // Register tile (the default): 2 vectors of output channels x tile_x columns of accumulators, the 2
         // weight vectors and one broadcast input: 2 x 7 + 2 + 1 = 17 of AVX-512's 32 registers, 2 x 6 + 2 + 1 = 15
         // of AVX2's 16. 7 columns divide every map of the zoo at 224 px (112, 56, 28, 14, 7). Measured before
@@ -98,17 +118,12 @@ class Conv2d : public Generator<Conv2d> {
         // the tile search (bench/autoschedule_bench --hand_only, 2026-12-03) finds 4 x 4 or 2 x 4 faster on 22
         // of resnet50_lpf4's 24 layers (1.1-1.3x): those shapes run their tuned variants (conv2d_tuned.bzl), and
         // the default stays for the shapes not searched (grouped, depthwise, other networks' layers).
-        const bool avx512 = get_target().has_feature(Target::AVX512);
-        const int tile_c = (tile_vectors ? int(tile_vectors) : 2) * vector;
-        const int tile_x = tile_columns ? int(tile_columns) : avx512 ? 7 : 6;
         Var coo("coo"), xo("xo"), yn("yn"), cv("cv"), no("no");
         // Narrow maps (fewer columns than the tile: the 4, 2 and 1 px maps of 32 px images) would leave most of
         // the tile's accumulators idle: there the tile runs along tile_n images at one pixel instead, 2 x 8 + 2 +
         // 1 = 19 of AVX-512's 32 registers (2 x 6 + 3 = 15 of AVX2's 16), the loops keeping the names the other
         // stages are placed at. The batch must fill one tile, as the last tile shifts inwards to keep the
         // unrolled extent constant. bench/conv_bench --small: 2 px layers 1.4x faster, 1 px 2.7x.
-        const int tile_n = tile_images ? int(tile_images) : avx512 ? 8 : 6;
-        const Expr narrow = output.dim(1).extent() < tile_x && output.dim(3).extent() >= tile_n;
         output.specialize(narrow)
             .split(co, coo, co, tile_c, TailStrategy::GuardWithIf)
             .split(x, xo, x, 1)
@@ -140,8 +155,9 @@ class Conv2d : public Generator<Conv2d> {
             .unroll(n);
         const std::vector<RVar> r = conv.rvars();  // (ci, kx, ky)
         Stage narrow_update = conv.update().specialize(narrow);
+        // (x, one pixel, outside the input channels: the padding test runs once per tap.)
         narrow_update.split(co, cv, co, vector, TailStrategy::GuardWithIf)
-            .reorder(co, cv, n, x, r[0], r[1], r[2])
+            .reorder(co, cv, n, r[0], x, r[1], r[2])
             .vectorize(co)
             .unroll(cv)
             .unroll(n)

@@ -48,6 +48,8 @@ const std::map<std::string, std::function<ModulePtr()>> &cases() {
         {"conv3x3_narrow_batch", [] { return conv(40, 70, 3, {1, 1, 1, 1, true}); }},
         {"conv_grouped_narrow_batch", [] { return conv(32, 48, 3, {1, 1, 1, 4, true}); }},
         {"conv_depthwise_narrow_batch", [] { return conv(40, 40, 3, {1, 1, 1, 40, false}); }},
+        {"conv3x3_stride2_narrow_batch", [] { return conv(16, 24, 3, {2, 1, 1, 1, true}); }},
+        {"conv5x5_dilated_narrow_batch", [] { return conv(8, 12, 5, {1, 4, 2, 1, true}); }},
         {"conv3x3_one_pixel", [] { return conv(48, 40, 3, {1, 1, 1, 1, true}); }},
         {"conv5x5_pad2_tiny", [] { return conv(6, 10, 5, {1, 2, 1, 1, false}); }},
         {"conv3x3_stride2_one_pixel", [] { return conv(6, 10, 3, {2, 1, 1, 1, true}); }},

@@ -48,6 +48,11 @@ CASES = {
     # ... grouped and depthwise (the input gradient's narrow tile holding whole groups; 9: shifted inwards).
     'conv_grouped_narrow_batch': (lambda: nn.Conv2d(32, 48, 3, 1, 1, groups=4), (9, 32, 2, 3), False),
     'conv_depthwise_narrow_batch': (lambda: nn.Conv2d(40, 40, 3, 1, 1, groups=40, bias=False), (9, 40, 2, 2), False),
+    # ... strided and dilated, where the taps that read padding are skipped per output pixel (skip_padding.h):
+    # input gradient and forward both narrow (5 and 3 columns), the weight gradient's pixel bounds divided by the
+    # stride; a dilated 5x5 with padding 4 whose taps mostly read padding.
+    'conv3x3_stride2_narrow_batch': (lambda: nn.Conv2d(16, 24, 3, 2, 1), (9, 16, 6, 5), False),
+    'conv5x5_dilated_narrow_batch': (lambda: nn.Conv2d(8, 12, 5, 1, 4, dilation=2), (10, 8, 5, 6), False),
     # 1 px maps: only the centre tap reads the input, and the stages take that tap alone.
     'conv3x3_one_pixel': (lambda: nn.Conv2d(48, 40, 3, 1, 1), (9, 48, 1, 1), False),
     # Taps that read only padding on one side: pad 2 on a 2 x 1 map (kernel 5), and a strided 1 px map.
