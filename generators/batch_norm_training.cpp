@@ -79,18 +79,25 @@ void per_channel_at_root(Func f, Expr channels, int vector) {
 }
 
 // Sums over the map, each the first update of one of `sums`, in one pass: they read the same elements and none
-// depends on another. Each sums the map's rows into partial sums first (rfactor), scheduled as
-// per_channel_at_root would, and the partial sums of one row are taken together, the row in L1 for all but the
-// first; each of `sums` then adds up its rows. (As separate passes, each read the map from memory again.)
-void one_pass(std::vector<Func> sums, Expr channels, int vector) {
+// depends on another. Each sums the map's rows into partial sums first (rfactor), vectorized along channels, the
+// images in parallel, and the partial sums of one row are taken together, the row in L1 for all but the first;
+// each of `sums` then adds up its rows. (As separate passes, each read the map from memory again.) The channel
+// loop starts at 0 in every task: split in halves across the cores as per_channel_at_root does, its offset came
+// from the task's closure, where Halide no longer knows it >= 0, and autodiff's clamp of the channel at 0 stayed
+// in every load, a gather of 16 scalar loads a vector (a third of the stage's time).
+void one_pass(std::vector<Func> sums, int vector) {
     std::vector<Func> rows;
     for (Func f : sums) {
         const std::vector<RVar> r = f.rvars(0);  // (x, y, n)
-        Var row("row"), image("image");
+        Var row("row"), image("image"), block("block");
         Func partial = f.update(0).rfactor({{r[1], row}, {r[2], image}});
-        per_channel_at_root(partial, channels, vector);
         const Var c = partial.args()[0];
-        partial.update(0).reorder(c, r[0], Var("block"), row, image, Var("half"));  // the row outside its pixels
+        partial.compute_root().vectorize(c, vector, TailStrategy::GuardWithIf);
+        partial.update(0)
+            .split(c, block, c, vector, TailStrategy::GuardWithIf)
+            .reorder(c, r[0], block, row, image)  // the row outside its pixels
+            .vectorize(c)
+            .parallel(image);
         rows.push_back(partial);
     }
     for (size_t i = 1; i < rows.size(); i++) rows[i].update(0).compute_with(rows[0].update(0), Var("row"));
@@ -279,10 +286,12 @@ class BatchNormTrainBackwardSums : public BatchNormTrainBackwardBase<BatchNormTr
         /* THE SCHEDULE */
         constrain_map(input);
         constrain_map(grad_output);
+        // Channels from 0 (so that the sums' channel index is known >= 0: one_pass).
+        for (Output<Buffer<float>> *sum : {&grad_negated_mean, &grad_std_dev, &grad_weight, &grad_bias}) sum->dim(0).set_min(0);
         // The four sums read the same elements: one pass over the map, row by row. The statistics they use
         // (the standard deviation) once per channel, before.
         const std::vector<Func> sums = {d(bn->std_dev), d(bn->negated_mean), d(weight_f), d(bias_f)};
-        if (!get_target().has_gpu_feature()) one_pass(sums, input.dim(0).extent(), natural_vector_size<float>());
+        if (!get_target().has_gpu_feature()) one_pass(sums, natural_vector_size<float>());
         std::vector<Func> per_channel = sums;
         per_channel.insert(per_channel.end(), {bn->negated_mean, bn->std_dev});
         schedule_per_channel_then_map(get_target(), Func(), per_channel, input.dim(0).extent());
