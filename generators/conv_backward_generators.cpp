@@ -163,7 +163,8 @@ class ConvGradWeights : public ConvBackwardBase<ConvGradWeights> {
         d_weights.update().split(rn, rno, rni, (grad_output.dim(3).extent() + 1) / 2, TailStrategy::GuardWithIf);
         Func partial = d_weights.update().rfactor(rno, half);
         const std::vector<Var> pv = partial.args();  // (co, ci, kx, ky, cob, half)
-        partial.compute_root().bound_storage(pv[0], block).vectorize(pv[0], vector);
+        // Zeroed by the core that then sums into it (its half of the batch), not serially before.
+        partial.compute_root().bound_storage(pv[0], block).vectorize(pv[0], vector).parallel(pv[5]);
         Stage sum = partial.update();
         sum.split(pv[0], cv, pv[0], vector)
             .split(pv[1], cio, pv[1], tile_ci, TailStrategy::GuardWithIf)
