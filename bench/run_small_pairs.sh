@@ -4,7 +4,7 @@
 # and their ratio, then the median ratio. On a VM whose speed drifts within minutes (this one's by 20-100%), a
 # ratio from pairs run back to back is the figure to trust; run_all.sh runs each side once. From the repository
 # root:
-#   bash bench/run_small_pairs.sh [ROUNDS]      (default 6, about 3 minutes)
+#   bash bench/run_small_pairs.sh [ROUNDS]      (default 6, about 1-2 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-6}
