@@ -4,10 +4,10 @@
 # side by side, also written as OUT_DIR/results.tsv. Each network's logs, checkpoints, diagonal-shift arrays
 # and plot go to OUT_DIR/<arch>/.
 #
-# usage: [ES_FLAGS=...] [ED_FLAGS=...] train/compare.sh MAIN OUT_DIR ARCH[:FLAG,...]... -- FLAGS
+# usage: [E_FLAGS=...] [ES_FLAGS=...] [ED_FLAGS=...] train/compare.sh MAIN OUT_DIR ARCH[:FLAG,...]... -- FLAGS
 #   MAIN: the built train/main; FLAGS: main's flags for every run (data, epochs, learning rate, subsets, ...);
 #   ARCH:FLAG,...: flags for that network's runs only (e.g. resnet18_lpf5:--pad-type=replicate);
-#   ES_FLAGS, ED_FLAGS: flags for the -es and the -ed runs only (e.g. ED_FLAGS="--max-shift 32")
+#   E_FLAGS, ES_FLAGS, ED_FLAGS: flags for the -e, -es and -ed runs only (e.g. ED_FLAGS="--max-shift 32")
 set -euo pipefail
 main=$1 out=$2
 shift 2
@@ -38,9 +38,8 @@ for entry in "${archs[@]}"; do
     [ -f "$weights" ] || { echo "$arch: training wrote no checkpoint (see $dir/train.log)" >&2; exit 1; }
     for mode in e es ed; do
         echo "=== $arch: -$mode"
-        extra=()
-        [ $mode = es ] && read -ra extra <<< "${ES_FLAGS:-}"
-        [ $mode = ed ] && read -ra extra <<< "${ED_FLAGS:-}"
+        flags_of_mode=${mode^^}_FLAGS  # E_FLAGS, ES_FLAGS, ED_FLAGS
+        read -ra extra <<< "${!flags_of_mode:-}"
         "$main" -a "$arch" --weights "$weights" --out-dir "$dir" "$@" "${arch_flags[@]}" "${extra[@]}" -$mode > "$dir/eval_$mode.log"
         grep -E "^=> (consistency|diagonal)|^ \* " "$dir/eval_$mode.log"
     done
