@@ -102,8 +102,8 @@ Var concat(const std::vector<Var> &inputs) {
     }
     Backward backward;
     if (graph.mode() == Graph::Mode::kTraining) {
-        backward = [channels](const Tensor &grad, TrainContext &, const std::vector<bool> &) {
-            return split_channels(grad, channels);
+        backward = [channels](const Tensor &grad, TrainContext &context, const std::vector<bool> &) {
+            return split_channels(grad, channels, context.device);
         };
     }
     return graph.record(concat(values, graph.device()), pointers, nullptr, std::move(backward));

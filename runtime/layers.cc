@@ -18,6 +18,12 @@
 #include "generators/avg_pool2d_cpu.h"
 #include "generators/avg_pool2d_cuda.h"
 #include "generators/avg_pool2d_opencl.h"
+#include "generators/channels_from_cpu.h"
+#include "generators/channels_from_cuda.h"
+#include "generators/channels_from_opencl.h"
+#include "generators/channels_into_cpu.h"
+#include "generators/channels_into_cuda.h"
+#include "generators/channels_into_opencl.h"
 #include "generators/conv2d_cpu.h"
 #include "generators/conv2d_cuda.h"
 #include "generators/conv2d_opencl.h"
@@ -543,9 +549,12 @@ Tensor BatchNorm2d::backward(const Tensor &grad_output, TrainContext &context, b
 
 Tensor ReLU::forward(const Tensor &input, const Device &device) const {
     if (absorbed_) return input;
-    Halide::Runtime::Buffer<float> ones = vector_buffer(std::vector<float>(input.shape().c, 1.0f));
-    Halide::Runtime::Buffer<float> zeros = vector_buffer(std::vector<float>(input.shape().c, 0.0f));
-    return scale_shift(input, ones, zeros, activation_, device);
+    const int c = input.shape().c;
+    if (ones_.dimensions() == 0 || ones_.dim(0).extent() != c) {
+        ones_ = vector_buffer(std::vector<float>(c, 1.0f));
+        zeros_ = vector_buffer(std::vector<float>(c, 0.0f));
+    }
+    return scale_shift(input, ones_, zeros_, activation_, device);
 }
 
 MaxPool2d::MaxPool2d(int kernel_size, int stride, int padding) : kernel_(kernel_size), stride_(stride), padding_(padding) {
@@ -736,7 +745,6 @@ Tensor activation_backward(const Tensor &output, const Tensor &grad_output, Acti
 }
 
 Tensor concat(const std::vector<Tensor> &inputs, const Device &device) {
-    (void)device;  // a host copy: the data are brought back from the GPU first
     Shape out = inputs.at(0).shape();
     out.c = 0;
     for (const Tensor &t : inputs) {
@@ -745,31 +753,26 @@ Tensor concat(const std::vector<Tensor> &inputs, const Device &device) {
         out.c += s.c;
     }
     Tensor output = Tensor::uninitialized(out);
-    float *dst = output.data();
-    const size_t pixels = size_t(out.n) * out.h * out.w;
+    auto pipeline = device.pick(channels_into_cpu, channels_into_cuda, channels_into_opencl);
     int offset = 0;
     for (const Tensor &t : inputs) {
-        const float *src = t.data();
-        const int c = t.shape().c;
-        for (size_t p = 0; p < pixels; p++) std::memcpy(dst + p * out.c + offset, src + p * c, c * sizeof(float));
-        offset += c;
+        check_halide(pipeline(t.raw(), offset, output.raw()), "concat on " + device.name());
+        offset += t.shape().c;
     }
     return output;
 }
 
-std::vector<Tensor> split_channels(const Tensor &input, const std::vector<int> &channels) {
+std::vector<Tensor> split_channels(const Tensor &input, const std::vector<int> &channels, const Device &device) {
     const Shape &s = input.shape();
     int total = 0;
     for (int c : channels) total += c;
     if (total != s.c) throw Error("split_channels: " + std::to_string(total) + " channels asked of " + s.str());
-    const float *src = input.data();
-    const size_t pixels = size_t(s.n) * s.h * s.w;
+    auto pipeline = device.pick(channels_from_cpu, channels_from_cuda, channels_from_opencl);
     std::vector<Tensor> pieces;
     int offset = 0;
     for (int c : channels) {
         Tensor piece = Tensor::uninitialized(Shape{s.n, c, s.h, s.w});
-        float *dst = piece.data();
-        for (size_t p = 0; p < pixels; p++) std::memcpy(dst + p * c, src + p * s.c + offset, c * sizeof(float));
+        check_halide(pipeline(input.raw(), offset, piece.raw()), "split_channels on " + device.name());
         pieces.push_back(piece);
         offset += c;
     }

@@ -142,6 +142,8 @@ class ReLU : public Module {
     Activation activation_;
     bool absorbed_ = false;  // then forward() passes its input through
     Tensor saved_output_;    // training: the derivative is read from the output, like torch's in-place ReLU
+    // The scale-shift stage's scale 1 and shift 0 per channel, kept (a GPU run uploads them once).
+    mutable Halide::Runtime::Buffer<float> ones_, zeros_;
 };
 
 class BlurPoolLayer;
@@ -217,8 +219,9 @@ Tensor add(const Tensor &a, const Tensor &b, Activation activation, const Device
 // d(loss)/d(input) of an activation given its output and d(loss)/d(output).
 Tensor activation_backward(const Tensor &output, const Tensor &grad_output, Activation activation,
                            const Device &device);
-// Concatenation along channels (DenseNet), and its inverse: the pieces of `shapes`' channel counts.
+// Concatenation along channels (DenseNet), and its inverse: the pieces of `channels`' counts. Both run on
+// `device` (the maps stay where they are).
 Tensor concat(const std::vector<Tensor> &inputs, const Device &device);
-std::vector<Tensor> split_channels(const Tensor &input, const std::vector<int> &channels);
+std::vector<Tensor> split_channels(const Tensor &input, const std::vector<int> &channels, const Device &device);
 
 }  // namespace antialiased

@@ -58,8 +58,19 @@ Tensor Tensor::reshaped(Shape shape) const {
     if (shape.elements() != shape_.elements()) {
         throw Error("cannot reshape " + shape_.str() + " to " + shape.str());
     }
-    copy_to_host();
-    Tensor t = view(buffer_.data(), shape);
+    // The buffer's fields (host and device memory, dirty bits) under dense dimensions of the new shape; not
+    // managing the device allocation, which owner_ keeps alive and frees.
+    halide_buffer_t fields = *buffer_.raw_buffer();
+    halide_dimension_t dims[4] = {{0, shape.c, 1},
+                                  {0, shape.w, shape.c},
+                                  {0, shape.h, shape.c * shape.w},
+                                  {0, shape.n, shape.c * shape.w * shape.h}};
+    fields.dimensions = 4;
+    fields.dim = dims;
+    Tensor t;
+    t.shape_ = shape;
+    t.buffer_ = Halide::Runtime::Buffer<float>(fields, Halide::Runtime::BufferDeviceOwnership::Unmanaged);
+    if (!fields.device) t.buffer_.set_host_dirty();  // as view(): a GPU stage that reads it uploads it
     t.owner_ = owner_.data() ? owner_ : buffer_;
     return t;
 }

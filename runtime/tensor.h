@@ -43,8 +43,9 @@ class Tensor {
     std::vector<float> to_nchw() const;
 
     const Shape &shape() const { return shape_; }
-    // The same host memory under another shape of as many elements (NHWC order is kept: a (N, C, H, W) map
-    // reshaped to (N, C*H*W, 1, 1) lists each pixel's channels in turn).
+    // The same memory under another shape of as many elements (NHWC order is kept: a (N, C, H, W) map reshaped
+    // to (N, C*H*W, 1, 1) lists each pixel's channels in turn): the host memory and, in a GPU run, the device
+    // allocation, with the same current copy (a map on the device stays there).
     Tensor reshaped(Shape shape) const;
     bool empty() const { return shape_.elements() == 0; }
 

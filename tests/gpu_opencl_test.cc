@@ -6,8 +6,12 @@
 // checks run on CUDA GPU 0 (tools/gpu_check.sh, the day a GPU is lent).
 #include <gtest/gtest.h>
 
+#include <HalideRuntime.h>
+
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <random>
 
@@ -64,10 +68,55 @@ bool cuda() {
 }
 Device gpu() { return cuda() ? Device::cuda(0) : Device::opencl(0); }
 
+// Host <-> device copies, counted where Halide's OpenCL runtime makes them: it looks up the OpenCL functions
+// through halide_get_library_symbol, whose hook hands it counting wrappers of the four that move data between
+// host and device memory (installed before the runtime's first lookup, in SetUpTestSuite).
+std::atomic<int> to_device{0}, to_host{0};
+using ReadWrite = int32_t (*)(void *, void *, uint32_t, size_t, size_t, void *, uint32_t, const void *, void *);
+using ReadWriteRect = int32_t (*)(void *, void *, uint32_t, const size_t *, const size_t *, const size_t *, size_t,
+                                  size_t, size_t, size_t, void *, uint32_t, const void *, void *);
+ReadWrite real_read, real_write;
+ReadWriteRect real_read_rect, real_write_rect;
+
+int32_t counted_read(void *q, void *m, uint32_t b, size_t o, size_t n, void *p, uint32_t e, const void *w, void *v) {
+    to_host++;
+    return real_read(q, m, b, o, n, p, e, w, v);
+}
+int32_t counted_write(void *q, void *m, uint32_t b, size_t o, size_t n, void *p, uint32_t e, const void *w, void *v) {
+    to_device++;
+    return real_write(q, m, b, o, n, p, e, w, v);
+}
+int32_t counted_read_rect(void *q, void *m, uint32_t b, const size_t *o, const size_t *h, const size_t *r, size_t p1,
+                          size_t p2, size_t p3, size_t p4, void *p, uint32_t e, const void *w, void *v) {
+    to_host++;
+    return real_read_rect(q, m, b, o, h, r, p1, p2, p3, p4, p, e, w, v);
+}
+int32_t counted_write_rect(void *q, void *m, uint32_t b, const size_t *o, const size_t *h, const size_t *r, size_t p1,
+                           size_t p2, size_t p3, size_t p4, void *p, uint32_t e, const void *w, void *v) {
+    to_device++;
+    return real_write_rect(q, m, b, o, h, r, p1, p2, p3, p4, p, e, w, v);
+}
+
+void *counting_symbol(void *library, const char *name) {
+    void *symbol = halide_default_get_library_symbol(library, name);
+    if (!symbol) return symbol;
+    const std::string n = name;
+    if (n == "clEnqueueReadBuffer") return real_read = ReadWrite(symbol), reinterpret_cast<void *>(counted_read);
+    if (n == "clEnqueueWriteBuffer") return real_write = ReadWrite(symbol), reinterpret_cast<void *>(counted_write);
+    if (n == "clEnqueueReadBufferRect") {
+        return real_read_rect = ReadWriteRect(symbol), reinterpret_cast<void *>(counted_read_rect);
+    }
+    if (n == "clEnqueueWriteBufferRect") {
+        return real_write_rect = ReadWriteRect(symbol), reinterpret_cast<void *>(counted_write_rect);
+    }
+    return symbol;
+}
+
 class OpenCL : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
         // pocl compiles each kernel once; its cache goes into the test's own writable folder.
+        halide_set_custom_get_library_symbol(counting_symbol);
         const char *tmp = std::getenv("TEST_TMPDIR");
         setenv("POCL_CACHE_DIR", (std::string(tmp ? tmp : "/tmp") + "/pocl_cache").c_str(), 0);
         std::string reason;
@@ -162,6 +211,18 @@ TEST_F(OpenCL, NormalizationPoolingAndElementwiseMatchTheCpu) {
                    activation_backward(sum[1], a, Activation::kRelu, gpu())};
     d[1].copy_to_host();
     expect_equal(d[1].to_nchw(), d[0].to_nchw(), 1e-6f, "relu backward");
+    // DenseNet's concatenation (37 + 5 + 32 channels: pieces that start inside a GPU tile) and its split: exact
+    // copies; the split gives back the pieces.
+    const std::vector<Tensor> pieces = {a, random_map(Shape{3, 5, 5, 7}, 9), random_map(Shape{3, 32, 5, 7}, 10)};
+    Tensor joined[2] = {concat(pieces, Device::cpu()), concat(pieces, gpu())};
+    joined[1].copy_to_host();
+    expect_equal(joined[1].to_nchw(), joined[0].to_nchw(), 0.0f, "concat");
+    EXPECT_EQ(joined[0].at(2, 37 + 5 + 31, 4, 6), pieces[2].at(2, 31, 4, 6));
+    const std::vector<Tensor> split = split_channels(concat(pieces, gpu()), {37, 5, 32}, gpu());
+    for (size_t i = 0; i < pieces.size(); i++) {
+        split[i].copy_to_host();
+        expect_equal(split[i].to_nchw(), pieces[i].to_nchw(), 0.0f, "split piece " + std::to_string(i));
+    }
     const Tensor logits = random_map(Shape{5, 37, 1, 1}, 8);
     const std::vector<int64_t> labels = {0, 36, 5, 17, 2};
     LossAndGradient loss[2] = {cross_entropy(logits, labels, Device::cpu()), cross_entropy(logits, labels, gpu())};
@@ -257,6 +318,29 @@ TEST_F(OpenCL, NetworksGiveTheCpusLogits) {
             Tensor logits = model->forward(images, gpu());
             logits.copy_to_host();
             expect_equal(logits.to_nchw(), cpu, 1e-4f, std::string(arch) + " " + path + " logits");
+        }
+    }
+}
+
+// Inference keeps every map on the device: after a first forward (which uploads the weights' layouts), a forward
+// copies the images in and nothing else either way, DenseNet's concatenations included; the logits come out
+// when asked for.
+TEST_F(OpenCL, InferenceStaysOnTheDevice) {
+    if (cuda()) GTEST_SKIP() << "copies are counted in the OpenCL runtime";
+    for (const char *arch : {"resnet18_lpf3", "densenet121_lpf2", "mobilenet_v2_lpf4"}) {
+        Model model = build_model(arch, ModelOptions{3, 10});
+        initialize_weights(*model, arch, 2);
+        const Tensor images = random_images(2, 64, 9);
+        for (const char *path : {"unfused", "fused"}) {
+            if (std::string(path) == "fused") model->fuse();
+            model->forward(images, gpu());
+            const Tensor batch = random_images(2, 64, 10);
+            const int in_before = to_device, out_before = to_host;
+            Tensor logits = model->forward(batch, gpu());
+            EXPECT_EQ(to_device - in_before, 1) << arch << " " << path << ": copies to the device, the images'";
+            EXPECT_EQ(to_host - out_before, 0) << arch << " " << path << ": copies to the host";
+            logits.copy_to_host();
+            EXPECT_EQ(to_host - out_before, 1) << arch << " " << path << ": the logits";
         }
     }
 }
