@@ -1,6 +1,8 @@
 // Per-element stages: inference batch norm with an activation (y = act(x * scale[c] + shift[c]), also plain
-// ReLU with scale 1, shift 0), the residual add with an activation (y = act(a + b)), and for training the
-// activations' gradient and dropout. Buffers are (c, x, y, n), channels innermost, mins 0.
+// ReLU with scale 1, shift 0), the residual add with an activation (y = act(a + b)), for training the
+// activations' gradient and dropout, and the copies between a map and a range of another's channels (DenseNet's
+// concatenation and its gradient's split: as stages they run where the maps are, so a network on the GPU keeps
+// them there). Buffers are (c, x, y, n), channels innermost, mins 0.
 #include "Halide.h"
 #include "adjoint_region.h"
 #include "activation.h"
@@ -146,6 +148,56 @@ class DropoutBackward : public Generator<DropoutBackward> {
     }
 };
 
+// `output`'s channels [offset, offset + input channels) become `input`; the others are left as they are (the
+// pure definition is undef: no store), so the inputs of one concatenation are written one after another into
+// the same map, without cropping it (a crop of a buffer on an OpenCL device is not a view of it).
+class ChannelsInto : public Generator<ChannelsInto> {
+  public:
+    Input<Buffer<float>> input{"input", 4};
+    Input<int> offset{"offset", 0};
+    Output<Buffer<float>> output{"output", 4};
+
+    void generate() {
+        Var c("c"), x("x"), y("y"), n("n"), yn("yn");
+        RDom r(0, input.dim(0).extent(), "r");
+        output(c, x, y, n) = undef<float>();
+        output(offset + r, x, y, n) = input(r, x, y, n);
+        constrain(input);
+        constrain(output);
+        // As schedule_elementwise, over the input's channels r: each lands on its own output channel, so the
+        // loop over r has no hazard and runs as a pure one would.
+        RVar ro("ro"), ri("ri");
+        Stage copy = output.update().fuse(y, n, yn);
+        if (get_target().has_gpu_feature()) {
+            Var xo("xo"), xi("xi");
+            copy.split(r, ro, ri, 32, TailStrategy::GuardWithIf)
+                .split(x, xo, xi, 4, TailStrategy::GuardWithIf)
+                .reorder(ri, xi, ro, xo, yn)
+                .gpu_threads(ri, xi)
+                .gpu_blocks(ro, xo, yn);
+            return;
+        }
+        const int vector = get_target().natural_vector_size<float>();
+        copy.parallel(yn).split(r, ro, ri, 2 * vector, TailStrategy::GuardWithIf).vectorize(ri);
+    }
+};
+
+// The channels [offset, offset + output channels) of `input`.
+class ChannelsFrom : public Generator<ChannelsFrom> {
+  public:
+    Input<Buffer<float>> input{"input", 4};
+    Input<int> offset{"offset", 0};
+    Output<Buffer<float>> output{"output", 4};
+
+    void generate() {
+        Var c("c"), x("x"), y("y"), n("n");
+        output(c, x, y, n) = input(c + offset, x, y, n);
+        constrain(input);
+        constrain(output);
+        schedule_elementwise(get_target(), output);
+    }
+};
+
 }  // namespace
 }  // namespace antialiased
 
@@ -154,3 +206,5 @@ HALIDE_REGISTER_GENERATOR(antialiased::AddActivate, add_activate)
 HALIDE_REGISTER_GENERATOR(antialiased::ActivationBackward, activation_backward)
 HALIDE_REGISTER_GENERATOR(antialiased::DropoutForward, dropout_forward)
 HALIDE_REGISTER_GENERATOR(antialiased::DropoutBackward, dropout_backward)
+HALIDE_REGISTER_GENERATOR(antialiased::ChannelsInto, channels_into)
+HALIDE_REGISTER_GENERATOR(antialiased::ChannelsFrom, channels_from)
