@@ -406,9 +406,10 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     }
 
     // The stage reads the weights input-channels innermost: (ci, co, kx, ky). Training absorbs no batch norm, so
-    // these are the parameters themselves. Wide rows are padded by 16 floats: the stage steps along co, and a
-    // power-of-two stride would map every row it reads to the same few L1 sets.
-    const int row = in_group >= 32 ? (in_group + 15) / 16 * 16 + 16 : in_group;
+    // these are the parameters themselves. On the CPU wide rows are padded by 16 floats: the stage steps along co,
+    // and a power-of-two stride would map every row it reads to the same few L1 sets. A GPU takes them dense: a
+    // padded buffer goes up one row per copy (26 000 copies a step of resnet18 on OpenCL).
+    const int row = in_group >= 32 && !device.is_gpu() ? (in_group + 15) / 16 * 16 + 16 : in_group;
     Halide::Runtime::Buffer<float> weights_t = scratch_buffer({row, out_, tx.count, ty.count});
     weights_t.crop(0, 0, in_group);
     check_halide(conv2d_weights_transposed_cpu(live_weights(weight_.data(), out_, in_group, k, tx, ty).raw_buffer(),
