@@ -344,7 +344,16 @@ TEST_F(OpenCL, SgdStepsGiveTheCpusWeights) {
         context.device = on_gpu ? gpu() : Device::cpu();
         Trainer trainer(*model, SgdOptions{0.05f, 0.9f, 1e-4f}, context);
         const Tensor images = random_images(2, 64, 3);
-        for (int step = 0; step < 3; step++) losses[on_gpu].push_back(trainer.step(images, {1, 7}));
+        for (int step = 0; step < 3; step++) {
+            const int writes_before = to_device;
+            losses[on_gpu].push_back(trainer.step(images, {1, 7}));
+            // The parameters and statistics still live on the host (README, GPU): each is uploaded a few times a
+            // step, whole. A map or weight layout that goes up in pieces (one copy per row, as the input
+            // gradient's padded weights did: 26 573 writes) shows here.
+            if (on_gpu && !cuda()) {
+                EXPECT_LE(to_device - writes_before, 4 * int(state_entries(*model).size())) << "step " << step;
+            }
+        }
         after[on_gpu] = state_dict(*model);
     }
     expect_equal(losses[1], losses[0], 1e-4f, "losses");
