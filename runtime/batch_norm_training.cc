@@ -2,6 +2,7 @@
 
 #include <HalideBuffer.h>
 
+#include <algorithm>
 #include <climits>
 
 #include "generators/batch_norm_train_backward_input_cpu.h"
@@ -42,6 +43,21 @@ Halide::Runtime::Buffer<T> view(const std::vector<T> &values) {
     return buffer;
 }
 
+using SharedBuffer = std::shared_ptr<Halide::Runtime::Buffer<float>>;
+
+// An owning copy of `values`, marked current on the host (a GPU stage uploads it, once).
+SharedBuffer shared_copy(const std::vector<float> &values) {
+    auto buffer = std::make_shared<Halide::Runtime::Buffer<float>>(int(values.size()));
+    std::copy(values.begin(), values.end(), buffer->data());
+    buffer->set_host_dirty();
+    return buffer;
+}
+
+// The statistics' buffer of `values`: `kept` when batch_statistics made one, else a view made now.
+SharedBuffer stage_buffer(const SharedBuffer &kept, const std::vector<float> &values) {
+    return kept ? kept : std::make_shared<Halide::Runtime::Buffer<float>>(view(values));
+}
+
 // Per channel, `values` summed over the ranks of `synchronized` (if any), each divided by `count`, in float.
 std::vector<float> averaged(std::vector<double> values, int64_t count, const Communicator *synchronized) {
     if (synchronized) synchronized->sum(values.data(), values.size());
@@ -72,15 +88,16 @@ BatchStatistics batch_statistics(const Tensor &input, const Device &device, cons
                  "BatchNorm2d (training) mean" + where);
     sum_buffer.copy_to_host();
     statistics.mean = averaged(sums, statistics.count, synchronized);
+    statistics.mean_buffer = shared_copy(statistics.mean);
 
-    Halide::Runtime::Buffer<float> mean = view(statistics.mean);
     check_halide(device.pick(batch_norm_train_squared_deviations_cpu,
                              batch_norm_train_squared_deviations_cuda,
                              batch_norm_train_squared_deviations_opencl)(
-                     input.raw(), mean.raw_buffer(), sum_buffer.raw_buffer()),
+                     input.raw(), statistics.mean_buffer->raw_buffer(), sum_buffer.raw_buffer()),
                  "BatchNorm2d (training) variance" + where);
     sum_buffer.copy_to_host();
     statistics.variance = averaged(sums, statistics.count, synchronized);
+    statistics.variance_buffer = shared_copy(statistics.variance);
     return statistics;
 }
 
@@ -89,13 +106,14 @@ Tensor batch_norm_train_normalize(const Tensor &input, const std::vector<float> 
                                   const Device &device) {
     check_parameters(input, weight, bias, statistics);
     Tensor output = Tensor::uninitialized(input.shape());
-    Halide::Runtime::Buffer<float> w = view(weight), b = view(bias), m = view(statistics.mean),
-                                   v = view(statistics.variance);
+    Halide::Runtime::Buffer<float> w = view(weight), b = view(bias);
+    const auto m = stage_buffer(statistics.mean_buffer, statistics.mean),
+               v = stage_buffer(statistics.variance_buffer, statistics.variance);
     auto pipeline = device.pick(batch_norm_train_normalize_cpu,
                                 batch_norm_train_normalize_cuda,
                                 batch_norm_train_normalize_opencl);
-    check_halide(pipeline(input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), m.raw_buffer(),
-                          v.raw_buffer(), output.raw()),
+    check_halide(pipeline(input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), m->raw_buffer(),
+                          v->raw_buffer(), output.raw()),
                  "BatchNorm2d (training) normalization on " + device.name());
     return output;
 }
@@ -126,13 +144,14 @@ BatchNormGradients batch_norm_train_backward(const Tensor &input, const std::vec
     const std::string where = " on " + device.name();
     BatchNormGradients g{Tensor(), std::vector<float>(c), std::vector<float>(c)};
     std::vector<float> grad_negated_mean(c), grad_std_dev(c);
-    Halide::Runtime::Buffer<float> w = view(weight), b = view(bias), m = view(statistics.mean),
-                                   v = view(statistics.variance), gm(grad_negated_mean.data(), c),
+    Halide::Runtime::Buffer<float> w = view(weight), b = view(bias), gm(grad_negated_mean.data(), c),
                                    gs(grad_std_dev.data(), c), gw(g.grad_weight.data(), c), gb(g.grad_bias.data(), c);
+    const auto m = stage_buffer(statistics.mean_buffer, statistics.mean),
+               v = stage_buffer(statistics.variance_buffer, statistics.variance);
     check_halide(device.pick(batch_norm_train_backward_sums_cpu,
                              batch_norm_train_backward_sums_cuda,
                              batch_norm_train_backward_sums_opencl)(
-                     input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), m.raw_buffer(), v.raw_buffer(),
+                     input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), m->raw_buffer(), v->raw_buffer(),
                      grad_output.raw(), gm.raw_buffer(), gs.raw_buffer(), gw.raw_buffer(), gb.raw_buffer()),
                  "BatchNorm2d (training) backward" + where);
     for (auto *buffer : {&gm, &gs, &gw, &gb}) buffer->copy_to_host();
@@ -146,7 +165,7 @@ BatchNormGradients batch_norm_train_backward(const Tensor &input, const std::vec
     check_halide(device.pick(batch_norm_train_backward_input_cpu,
                              batch_norm_train_backward_input_cuda,
                              batch_norm_train_backward_input_opencl)(
-                     input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), m.raw_buffer(), v.raw_buffer(),
+                     input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), m->raw_buffer(), v->raw_buffer(),
                      grad_output.raw(), gm.raw_buffer(), gs.raw_buffer(), int(statistics.count), g.grad_input.raw()),
                  "BatchNorm2d (training) backward" + where);
     return g;

@@ -5,7 +5,10 @@
 // with a share each compute what one process computes on the whole batch.
 #pragma once
 
+#include <HalideBuffer.h>
+
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "generators/stage_enums.h"
@@ -20,6 +23,10 @@ namespace antialiased {
 struct BatchStatistics {
     std::vector<float> mean, variance;
     int64_t count = 0;
+    // The mean and the variance as the stages read them, made by batch_statistics(): one buffer each, shared by
+    // every copy of these statistics, so that a GPU run uploads them once for the normalization, its
+    // recomputation and the backward stages. Statistics made otherwise are wrapped afresh at each call.
+    std::shared_ptr<Halide::Runtime::Buffer<float>> mean_buffer, variance_buffer;
 };
 
 struct BatchNormTrainOutput {
