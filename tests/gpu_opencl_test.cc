@@ -326,7 +326,9 @@ TEST_F(OpenCL, NetworksGiveTheCpusLogitsOnTheDevice) {
                 EXPECT_EQ(to_host - out_before, 0) << what << ": copies to the host";
             }
             logits.copy_to_host();
-            if (!cuda()) EXPECT_EQ(to_host - out_before, 1) << what << ": the logits";
+            if (!cuda()) {
+                EXPECT_EQ(to_host - out_before, 1) << what << ": the logits";
+            }
             expect_equal(logits.to_nchw(), model->forward(images, Device::cpu()).to_nchw(), 1e-4f, what + " logits");
         }
     }
