@@ -2,7 +2,6 @@
 
 #include <HalideBuffer.h>
 
-#include <algorithm>
 #include <climits>
 
 #include "generators/batch_norm_train_backward_input_cpu.h"
@@ -47,8 +46,7 @@ using SharedBuffer = std::shared_ptr<Halide::Runtime::Buffer<float>>;
 
 // An owning copy of `values`, marked current on the host (a GPU stage uploads it, once).
 SharedBuffer shared_copy(const std::vector<float> &values) {
-    auto buffer = std::make_shared<Halide::Runtime::Buffer<float>>(int(values.size()));
-    std::copy(values.begin(), values.end(), buffer->data());
+    auto buffer = std::make_shared<Halide::Runtime::Buffer<float>>(view(values).copy());
     buffer->set_host_dirty();
     return buffer;
 }

@@ -78,36 +78,35 @@ using ReadWriteRect = int32_t (*)(void *, void *, uint32_t, const size_t *, cons
 ReadWrite real_read, real_write;
 ReadWriteRect real_read_rect, real_write_rect;
 
-int32_t counted_read(void *q, void *m, uint32_t b, size_t o, size_t n, void *p, uint32_t e, const void *w, void *v) {
-    to_host++;
-    return real_read(q, m, b, o, n, p, e, w, v);
+// `real`, counted in `count`.
+template <std::atomic<int> &count, ReadWrite &real>
+int32_t counted(void *q, void *m, uint32_t b, size_t o, size_t n, void *p, uint32_t e, const void *w, void *v) {
+    count++;
+    return real(q, m, b, o, n, p, e, w, v);
 }
-int32_t counted_write(void *q, void *m, uint32_t b, size_t o, size_t n, void *p, uint32_t e, const void *w, void *v) {
-    to_device++;
-    return real_write(q, m, b, o, n, p, e, w, v);
-}
-int32_t counted_read_rect(void *q, void *m, uint32_t b, const size_t *o, const size_t *h, const size_t *r, size_t p1,
-                          size_t p2, size_t p3, size_t p4, void *p, uint32_t e, const void *w, void *v) {
-    to_host++;
-    return real_read_rect(q, m, b, o, h, r, p1, p2, p3, p4, p, e, w, v);
-}
-int32_t counted_write_rect(void *q, void *m, uint32_t b, const size_t *o, const size_t *h, const size_t *r, size_t p1,
-                           size_t p2, size_t p3, size_t p4, void *p, uint32_t e, const void *w, void *v) {
-    to_device++;
-    return real_write_rect(q, m, b, o, h, r, p1, p2, p3, p4, p, e, w, v);
+template <std::atomic<int> &count, ReadWriteRect &real>
+int32_t counted_rect(void *q, void *m, uint32_t b, const size_t *o, const size_t *h, const size_t *r, size_t p1,
+                     size_t p2, size_t p3, size_t p4, void *p, uint32_t e, const void *w, void *v) {
+    count++;
+    return real(q, m, b, o, h, r, p1, p2, p3, p4, p, e, w, v);
 }
 
 void *counting_symbol(void *library, const char *name) {
     void *symbol = halide_default_get_library_symbol(library, name);
     if (!symbol) return symbol;
     const std::string n = name;
-    if (n == "clEnqueueReadBuffer") return real_read = ReadWrite(symbol), reinterpret_cast<void *>(counted_read);
-    if (n == "clEnqueueWriteBuffer") return real_write = ReadWrite(symbol), reinterpret_cast<void *>(counted_write);
+    if (n == "clEnqueueReadBuffer") {
+        return real_read = ReadWrite(symbol), reinterpret_cast<void *>(counted<to_host, real_read>);
+    }
+    if (n == "clEnqueueWriteBuffer") {
+        return real_write = ReadWrite(symbol), reinterpret_cast<void *>(counted<to_device, real_write>);
+    }
     if (n == "clEnqueueReadBufferRect") {
-        return real_read_rect = ReadWriteRect(symbol), reinterpret_cast<void *>(counted_read_rect);
+        return real_read_rect = ReadWriteRect(symbol), reinterpret_cast<void *>(counted_rect<to_host, real_read_rect>);
     }
     if (n == "clEnqueueWriteBufferRect") {
-        return real_write_rect = ReadWriteRect(symbol), reinterpret_cast<void *>(counted_write_rect);
+        return real_write_rect = ReadWriteRect(symbol),
+               reinterpret_cast<void *>(counted_rect<to_device, real_write_rect>);
     }
     return symbol;
 }
