@@ -160,14 +160,16 @@ Func pointwise(Func adjoint) {
 
 // The schedule every stage of this file shares: the per-channel Funcs once each, at the root (one_pass's
 // partial sums already taken on the CPU), then `map`, a (c, x, y, n) output if the stage has one, in parallel
-// rows (on a GPU, blocks of 32 channels x 4 columns per row).
+// rows (on a GPU, blocks of 32 channels x 4 columns per row). `outputs`, per-channel outputs that copy those
+// Funcs: on a GPU, 32 channels a block too (left to the host, the pipeline would bring the sums back to it).
 void schedule_per_channel_then_map(const Target &target, Func map, const std::vector<Func> &per_channel,
-                                   Expr channels) {
+                                   Expr channels, const std::vector<Func> &outputs = {}) {
     const std::vector<Var> v = map.defined() ? map.args() : std::vector<Var>();  // (c, x, y, n)
     Var yn("yn");
     if (target.has_gpu_feature()) {
         Var ci("ci"), xi("xi");
         for (Func f : per_channel) per_channel_on_gpu(f);
+        for (Func f : outputs) f.gpu_tile(f.args()[0], ci, 32, TailStrategy::GuardWithIf);
         if (map.defined()) map.fuse(v[2], v[3], yn).gpu_tile(v[0], v[1], ci, xi, 32, 4, TailStrategy::GuardWithIf).gpu_blocks(yn);
         return;
     }
@@ -192,7 +194,7 @@ class BatchNormTrainSum : public Generator<BatchNormTrainSum> {
 
         /* THE SCHEDULE */
         constrain_map(input);
-        schedule_per_channel_then_map(get_target(), Func(), {sum_f}, input.dim(0).extent());
+        schedule_per_channel_then_map(get_target(), Func(), {sum_f}, input.dim(0).extent(), {sum});
     }
 };
 
@@ -214,7 +216,32 @@ class BatchNormTrainSquaredDeviations : public Generator<BatchNormTrainSquaredDe
 
         /* THE SCHEDULE */
         constrain_map(input);
-        schedule_per_channel_then_map(get_target(), Func(), {sum_f}, input.dim(0).extent());
+        schedule_per_channel_then_map(get_target(), Func(), {sum_f}, input.dim(0).extent(), {squared_deviations});
+    }
+};
+
+// A channel's sum divided by the number of values it is over, in float: the mean or the biased variance the
+// other stages take (in double until then, as PyTorch's CPU kernels sum), without a trip to the host.
+class BatchNormTrainAverage : public Generator<BatchNormTrainAverage> {
+  public:
+    Input<Buffer<double>> sum{"sum", 1};
+    Input<double> inverse_count{"inverse_count"};
+    Output<Buffer<float>> average{"average", 1};
+
+    void generate() {
+        Var c("c"), ci("ci");
+        /* THE ALGORITHM */
+        average(c) = cast<float>(sum(c) * inverse_count);
+
+        /* THE SCHEDULE */
+        sum.dim(0).set_estimate(0, 512);
+        average.dim(0).set_estimate(0, 512);
+        // A few hundred channels: one GPU block of 64 threads per 64 channels; on the CPU, vectors of doubles.
+        if (get_target().has_gpu_feature()) {
+            average.gpu_tile(c, ci, 64, TailStrategy::GuardWithIf);
+        } else {
+            average.vectorize(c, natural_vector_size<double>(), TailStrategy::GuardWithIf);
+        }
     }
 };
 
@@ -295,7 +322,8 @@ class BatchNormTrainBackwardSums : public BatchNormTrainBackwardBase<BatchNormTr
         if (!get_target().has_gpu_feature()) one_pass(sums, natural_vector_size<float>());
         std::vector<Func> per_channel = sums;
         per_channel.insert(per_channel.end(), {bn->negated_mean, bn->std_dev});
-        schedule_per_channel_then_map(get_target(), Func(), per_channel, input.dim(0).extent());
+        schedule_per_channel_then_map(get_target(), Func(), per_channel, input.dim(0).extent(),
+                                      {grad_negated_mean, grad_std_dev, grad_weight, grad_bias});
     }
 };
 
@@ -334,6 +362,7 @@ class BatchNormTrainBackwardInput : public BatchNormTrainBackwardBase<BatchNormT
 
 HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainSum, batch_norm_train_sum)
 HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainSquaredDeviations, batch_norm_train_squared_deviations)
+HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainAverage, batch_norm_train_average)
 HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainNormalize, batch_norm_train_normalize)
 HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainBackwardSums, batch_norm_train_backward_sums)
 HALIDE_REGISTER_GENERATOR(antialiased::BatchNormTrainBackwardInput, batch_norm_train_backward_input)

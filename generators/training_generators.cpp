@@ -8,40 +8,40 @@ namespace {
 
 using namespace Halide;
 
-// Loss and gradient of the mean softmax cross-entropy of logits (k, n) (classes innermost, as a
-// (N, K, 1, 1) tensor's memory) against labels (n): mean over n of logsumexp(logits[:, n]) - logits[label, n].
+// Loss and gradient of the mean softmax cross-entropy of logits (k, 1, 1, n) (an (N, K, 1, 1) tensor, classes
+// innermost; the gradient the same) against labels (n): mean over n of logsumexp(logits[:, n]) - logits[label, n].
 // `shift` (n) is subtracted inside the exponentials for stability (the runtime passes each row's maximum);
 // the result does not depend on it. It comes from outside because Halide 14's autodiff cannot differentiate
 // a maximum (nor a running maximum), and as a constant it needs no gradient.
 class CrossEntropy : public Generator<CrossEntropy> {
   public:
-    Input<Buffer<float>> logits{"logits", 2};
+    Input<Buffer<float>> logits{"logits", 4};
     Input<Buffer<int32_t>> labels{"labels", 1};
     Input<Buffer<float>> shift{"shift", 1};
     Output<Buffer<float>> loss{"loss", 0};
-    Output<Buffer<float>> grad_logits{"grad_logits", 2};
+    Output<Buffer<float>> grad_logits{"grad_logits", 4};
 
     void generate() {
-        Var k("k"), n("n");
-        const Expr classes = logits.dim(0).extent(), batch = logits.dim(1).extent();
+        Var k("k"), x("x"), y("y"), n("n");
+        const Expr classes = logits.dim(0).extent(), batch = logits.dim(3).extent();
         RDom rk(0, classes, "rk"), rn(0, batch, "rn");
 
         /* THE ALGORITHM */
         Func z("z");  // autodiff differentiates Funcs, not input buffers
-        z(k, n) = logits(k, n);
+        z(k, n) = logits(k, 0, 0, n);
         Func sum_exp("sum_exp"), per_image("per_image"), mean("mean");
         sum_exp(n) = sum(exp(z(rk, n) - shift(n)));
         per_image(n) = log(sum_exp(n)) + shift(n) - z(clamp(labels(n), 0, classes - 1), n);
         mean() = sum(per_image(rn)) / cast<float>(batch);
         loss() = mean();
         Derivative d = propagate_adjoints(mean);
-        grad_logits(k, n) = d(z)(k, n);
+        grad_logits(k, x, y, n) = d(z)(k, n);
 
         /* THE SCHEDULE */
-        logits.dim(0).set_estimate(0, 1000).dim(1).set_estimate(0, 16);
+        logits.dim(0).set_estimate(0, 1000).dim(1).set_estimate(0, 1).dim(2).set_estimate(0, 1).dim(3).set_estimate(0, 16);
         labels.dim(0).set_estimate(0, 16);
         shift.dim(0).set_estimate(0, 16);
-        grad_logits.dim(0).set_estimate(0, 1000).dim(1).set_estimate(0, 16);
+        grad_logits.dim(0).set_estimate(0, 1000).dim(1).set_estimate(0, 1).dim(2).set_estimate(0, 1).dim(3).set_estimate(0, 16);
         // Small (N x classes): every intermediate once, in order; the gradient vectorized over classes.
         for (Func f : {sum_exp, per_image, mean}) f.compute_root();
         // Their adjoints too, so none is recomputed per element; and the logits' adjoint, whose update scatters
@@ -49,12 +49,18 @@ class CrossEntropy : public Generator<CrossEntropy> {
         // batch again (30 ms for 64 x 1000 logits, 13% of a resnet18_lpf3 step at 32 px).
         for (Func f : {d(sum_exp), d(per_image), d(z)}) f.compute_root();
         if (get_target().has_gpu_feature()) {
-            Var ki("ki");
-            for (Func f : {sum_exp, per_image, mean}) f.gpu_single_thread();
+            Var ki("ki"), nk("nk");
+            // Per image (a few dozen): one thread each, a block of 64; the sums over the batch, the loss and
+            // autodiff's scatter of -1/N onto the labels, one thread (left to the host, the pipeline would bring
+            // these Funcs back to it).
+            Var ni("ni");
+            for (Func f : {sum_exp, per_image, d(sum_exp), d(per_image)}) f.gpu_tile(f.args()[0], ni, 64, TailStrategy::GuardWithIf);
+            for (Func f : {mean, Func(loss)}) f.gpu_single_thread();
             Func dz = d(z);
-            dz.gpu_tile(dz.args()[0], ki, 64, TailStrategy::GuardWithIf);
+            // The gradient: 64 classes per block, a block row per image.
+            dz.gpu_tile(dz.args()[0], dz.args()[1], ki, nk, 64, 1, TailStrategy::GuardWithIf);
             for (int u = 0; u < dz.num_update_definitions(); u++) dz.update(u).gpu_single_thread();
-            grad_logits.gpu_tile(k, ki, 64, TailStrategy::GuardWithIf);
+            grad_logits.gpu_tile(k, n, ki, nk, 64, 1, TailStrategy::GuardWithIf);
             return;
         }
         Func dz = d(z);
@@ -107,8 +113,39 @@ class SgdStep : public Generator<SgdStep> {
     }
 };
 
+// a * x + b * y for flat vectors, where the training step's state lives: a batch's gradient added to the sum of
+// the batches before it (torch's p.grad += new: a = b = 1), a batch norm's running statistic moved toward the
+// batch's (a = 1 - momentum, b = momentum, times count / (count - 1) for the variance).
+class ScaledSum : public Generator<ScaledSum> {
+  public:
+    Input<Buffer<float>> x{"x", 1};
+    Input<Buffer<float>> y{"y", 1};
+    Input<float> a{"a"};
+    Input<float> b{"b"};
+    Output<Buffer<float>> sum{"sum", 1};
+
+    void generate() {
+        Var i("i"), io("io");
+        /* THE ALGORITHM */
+        sum(i) = a * x(i) + b * y(i);
+
+        /* THE SCHEDULE */
+        x.dim(0).set_estimate(0, 1 << 20);
+        y.dim(0).set_estimate(0, 1 << 20);
+        if (get_target().has_gpu_feature()) {
+            sum.gpu_tile(i, io, i, 256, TailStrategy::GuardWithIf);
+            return;
+        }
+        // Memory-bound, as the SGD step.
+        sum.split(i, io, i, 16384, TailStrategy::GuardWithIf)
+            .parallel(io)
+            .vectorize(i, 2 * natural_vector_size<float>(), TailStrategy::GuardWithIf);
+    }
+};
+
 }  // namespace
 }  // namespace antialiased
 
 HALIDE_REGISTER_GENERATOR(antialiased::CrossEntropy, cross_entropy)
+HALIDE_REGISTER_GENERATOR(antialiased::ScaledSum, scaled_sum)
 HALIDE_REGISTER_GENERATOR(antialiased::SgdStep, sgd_step)

@@ -40,8 +40,14 @@
 #include "generators/conv2d_winograd_grad_weights_cuda.h"
 #include "generators/conv2d_winograd_grad_weights_opencl.h"
 #include "generators/conv2d_weights_blocked_cpu.h"
+#include "generators/conv2d_weights_blocked_cuda.h"
+#include "generators/conv2d_weights_blocked_opencl.h"
 #include "generators/conv2d_weights_transposed_cpu.h"
+#include "generators/conv2d_weights_transposed_cuda.h"
+#include "generators/conv2d_weights_transposed_opencl.h"
 #include "generators/conv2d_winograd_weights_cpu.h"
+#include "generators/conv2d_winograd_weights_cuda.h"
+#include "generators/conv2d_winograd_weights_opencl.h"
 #include "generators/dropout_backward_cpu.h"
 #include "generators/dropout_backward_cuda.h"
 #include "generators/dropout_backward_opencl.h"
@@ -69,11 +75,18 @@
 namespace antialiased {
 namespace {
 
-// The live taps of a weight stored (ky, kx, ci, co) at `data`: a (co, ci, kx, ky) view, as the stages take it.
-Halide::Runtime::Buffer<float> live_weights(float *data, int out, int in_group, int kernel, LiveTaps tx, LiveTaps ty) {
+// The live taps of a weight (or its gradient) stored (ky, kx, ci, co), as the stages take it: a (co, ci, kx, ky)
+// buffer on `device`; to be written whole (its values not brought over) if `output`. All taps are live on a GPU
+// (live_filter), whose stages take the parameter's own device memory; on the CPU a view of some taps.
+Halide::Runtime::Buffer<float> live_weights(Parameter &weight, const Device &device, bool output, int out, int in_group,
+                                            int kernel, LiveTaps tx, LiveTaps ty) {
+    if (tx.count == kernel && ty.count == kernel) {
+        const std::vector<int> extents = {out, in_group, kernel, kernel};
+        return output ? weight.to_write_on(device, extents) : weight.on(device, extents);
+    }
     const int tap = in_group * out;  // floats
     halide_dimension_t dims[4] = {{0, out, 1}, {0, in_group, out}, {0, tx.count, tap}, {0, ty.count, tap * kernel}};
-    return Halide::Runtime::Buffer<float>(data + (size_t(ty.first) * kernel + tx.first) * tap, 4, dims);
+    return Halide::Runtime::Buffer<float>(weight.data() + (size_t(ty.first) * kernel + tx.first) * tap, 4, dims);
 }
 
 // A fused module computes a different function than its state describes alone; training needs them apart.
@@ -119,8 +132,11 @@ LiveTaps live_taps(int size, int out_size, int kernel, int stride, int padding, 
     return live;
 }
 
-// The live taps of a layer, along x and y, for an input and output of these shapes.
-std::pair<LiveTaps, LiveTaps> live_filter(const Shape &input, const Shape &output, int kernel, const ConvOptions &o) {
+// The live taps of a layer, along x and y, for an input and output of these shapes: on a GPU all of them (its
+// stages take the parameters' own device memory, which cannot be viewed in part).
+std::pair<LiveTaps, LiveTaps> live_filter(const Shape &input, const Shape &output, int kernel, const ConvOptions &o,
+                                          const Device &device) {
+    if (device.is_gpu()) return {LiveTaps{0, kernel, o.padding}, LiveTaps{0, kernel, o.padding}};
     return {live_taps(input.w, output.w, kernel, o.stride, o.padding, o.dilation),
             live_taps(input.h, output.h, kernel, o.stride, o.padding, o.dilation)};
 }
@@ -131,6 +147,27 @@ Halide::Runtime::Buffer<float> scratch_buffer(std::vector<int> extents) {
     Halide::Runtime::Buffer<float> buffer(nullptr, extents);
     buffer.allocate(pool_allocate_scratch, pool_free_scratch);
     return buffer;
+}
+
+// `kept` as `size` copies of `value`, made again only when its size differs (a GPU uploads it once).
+Halide::Runtime::Buffer<float> &constant_buffer(Halide::Runtime::Buffer<float> &kept, int size, float value) {
+    if (kept.dimensions() != 1 || kept.dim(0).extent() != size) {
+        kept = Halide::Runtime::Buffer<float>(size);
+        kept.fill(value);
+        kept.set_host_dirty();
+    }
+    return kept;
+}
+
+// A stage on `device` is about to write `layout` whole: on the CPU a copy a GPU made earlier is dropped (CPU
+// stages take no buffer whose device copy is the newer).
+void to_be_written(Halide::Runtime::Buffer<float> &layout, const Device &device) {
+    if (!device.is_gpu()) layout.set_device_dirty(false);
+}
+
+// A stage on `device` wrote `layout`: after a CPU stage the host copy is the current one (a GPU uploads it).
+void written(Halide::Runtime::Buffer<float> &layout, const Device &device) {
+    if (!device.is_gpu()) layout.set_host_dirty();
 }
 
 Halide::Runtime::Buffer<float> vector_buffer(const std::vector<float> &values) {
@@ -215,45 +252,70 @@ void Conv2d::state(const std::string &prefix, std::vector<StateEntry> *entries) 
     }
 }
 
-void Conv2d::winograd_weights(const std::vector<float> &scales, bool transposed,
-                              Halide::Runtime::Buffer<float> &out) const {
+void Conv2d::winograd_weights(Halide::Runtime::Buffer<float> &scales, bool transposed,
+                              Halide::Runtime::Buffer<float> &out, const Device &device) const {
     // weight_ is (ky, kx, ci, co): (co, ci, kx, ky) in Halide's order. The stage only reads it.
-    Halide::Runtime::Buffer<float> filter(const_cast<float *>(weight_.data()), out_, in_, kernel_, kernel_);
-    Halide::Runtime::Buffer<float> scale(const_cast<float *>(scales.data()), int(scales.size()));
-    check_halide(conv2d_winograd_weights_cpu(filter.raw_buffer(), scale.raw_buffer(), transposed, out.raw_buffer()),
-                 describe() + " Winograd weights");
-    out.set_host_dirty();
+    Halide::Runtime::Buffer<float> filter = weight_.on(device, {out_, in_, kernel_, kernel_});
+    to_be_written(out, device);
+    auto stage = device.pick(conv2d_winograd_weights_cpu, conv2d_winograd_weights_cuda, conv2d_winograd_weights_opencl);
+    check_halide(stage(filter.raw_buffer(), scales.raw_buffer(), transposed, out.raw_buffer()),
+                 describe() + " Winograd weights on " + device.name());
+    written(out, device);
 }
 
 void Conv2d::prepare() {
-    scales_ = batch_norm_ ? batch_norm_->scale() : std::vector<float>(out_, 1.0f);
-    const std::vector<float> shifts = batch_norm_ ? batch_norm_->shift() : std::vector<float>(out_, 0.0f);
-    std::vector<float> bias(out_, 0.0f);
-    for (int co = 0; co < out_; co++) bias[co] = (options_.bias ? bias_[co] : 0.0f) * scales_[co] + shifts[co];
-    biases_ = vector_buffer(bias);
-    weights_stale_ = winograd_weights_stale_ = true;
+    folded_stale_ = weights_stale_ = winograd_weights_stale_ = true;
 }
 
-Halide::Runtime::Buffer<float> &Conv2d::direct_weights(LiveTaps tx, LiveTaps ty) const {
-    if (!weights_stale_ && weights_taps_ == std::pair{tx, ty}) return weights_;
+void Conv2d::fold() const {
+    if (!folded_stale_) return;
+    folded_stale_ = false;
+    if (!batch_norm_) {
+        constant_buffer(scales_, out_, 1.0f);
+        constant_buffer(biases_, out_, 0.0f);  // for a layer without bias
+        return;
+    }
+    const std::vector<float> scales = batch_norm_->scale(), shifts = batch_norm_->shift();
+    std::vector<float> bias(out_, 0.0f);
+    for (int co = 0; co < out_; co++) bias[co] = (options_.bias ? bias_[co] : 0.0f) * scales[co] + shifts[co];
+    scales_ = vector_buffer(scales);
+    biases_ = vector_buffer(bias);
+}
+
+halide_buffer_t *Conv2d::biases(const Device &device) const {
+    if (!batch_norm_ && options_.bias) {
+        bias_on_device_ = bias_.on(device);
+        return bias_on_device_.raw_buffer();
+    }
+    fold();
+    return biases_.raw_buffer();
+}
+
+Halide::Runtime::Buffer<float> &Conv2d::direct_weights(LiveTaps tx, LiveTaps ty, const Device &device) const {
+    if (!weights_stale_ && weights_taps_ == std::pair{tx, ty} && weights_device_ == device.kind) return weights_;
     const int in_group = in_ / options_.groups;
+    fold();
     shape_weight_blocks(weights_, in_group, tx.count, ty.count, out_);
-    Halide::Runtime::Buffer<float> scale(const_cast<float *>(scales_.data()), out_);
-    check_halide(conv2d_weights_blocked_cpu(
-                     live_weights(const_cast<float *>(weight_.data()), out_, in_group, kernel_, tx, ty).raw_buffer(),
-                     scale.raw_buffer(), weights_.raw_buffer()),
-                 describe() + " weights");
-    weights_.set_host_dirty();
+    to_be_written(weights_, device);
+    auto stage = device.pick(conv2d_weights_blocked_cpu, conv2d_weights_blocked_cuda, conv2d_weights_blocked_opencl);
+    check_halide(stage(live_weights(const_cast<Parameter &>(weight_), device, false, out_, in_group, kernel_, tx, ty)
+                           .raw_buffer(),
+                       scales_.raw_buffer(), weights_.raw_buffer()),
+                 describe() + " weights on " + device.name());
+    written(weights_, device);
     weights_stale_ = false;
     weights_taps_ = {tx, ty};
+    weights_device_ = device.kind;
     return weights_;
 }
 
-Halide::Runtime::Buffer<float> &Conv2d::winograd_forward_weights() const {
-    if (!winograd_weights_stale_) return winograd_weights_;
+Halide::Runtime::Buffer<float> &Conv2d::winograd_forward_weights(const Device &device) const {
+    if (!winograd_weights_stale_ && winograd_weights_device_ == device.kind) return winograd_weights_;
+    fold();
     shape_weight_blocks(winograd_weights_, in_, 6, 6, out_);
-    winograd_weights(scales_, false, winograd_weights_);
+    winograd_weights(scales_, false, winograd_weights_, device);
     winograd_weights_stale_ = false;
+    winograd_weights_device_ = device.kind;
     return winograd_weights_;
 }
 
@@ -284,18 +346,18 @@ Tensor Conv2d::forward(const Tensor &input, const Device &device) const {
     Tensor output = Tensor::uninitialized(out);
     if (winograd(s)) {
         auto pipeline = device.pick(conv2d_winograd_cpu, conv2d_winograd_cuda, conv2d_winograd_opencl);
-        check_halide(pipeline(input.raw(), winograd_forward_weights().raw_buffer(), biases_.raw_buffer(),
+        check_halide(pipeline(input.raw(), winograd_forward_weights(device).raw_buffer(), biases(device),
                               options_.padding, options_.padding, int(activation_), output.raw()),
                      describe() + " on " + device.name());
         return output;
     }
-    const auto [tx, ty] = live_filter(s, out, kernel_, options_);
+    const auto [tx, ty] = live_filter(s, out, kernel_, options_, device);
     Conv2dStage pipeline = device.pick(conv2d_cpu, conv2d_cuda, conv2d_opencl);
     if (!device.is_gpu() && options_.groups == 1 && options_.dilation == 1 && s.w == s.h) {
         const TunedConv2d *tuned = tuned_conv2d(in_, out_, kernel_, options_.stride, options_.padding, s.w);
         if (tuned) pipeline = tuned->stage;
     }
-    check_halide(pipeline(input.raw(), direct_weights(tx, ty).raw_buffer(), biases_.raw_buffer(), options_.stride,
+    check_halide(pipeline(input.raw(), direct_weights(tx, ty, device).raw_buffer(), biases(device), options_.stride,
                           options_.stride, tx.padding, ty.padding, options_.dilation, options_.dilation,
                           options_.groups, int(activation_), output.raw()),
                  describe() + " on " + device.name());
@@ -363,19 +425,23 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     const int in_group = in_ / options_.groups, k = kernel_;
     // The stages compute the live taps alone (Winograd's, on maps of 5 px and more, are all live); the others'
     // gradient is zero.
-    const auto [tx, ty] = live_filter(input.shape(), grad_output.shape(), k, options_);
+    const auto [tx, ty] = live_filter(input.shape(), grad_output.shape(), k, options_, device);
     // The stages write the live taps' gradients into weight_grad_, which is laid out as the stages' gradient
-    // (ky, kx, ci, co); the dead taps' are zero.
+    // (ky, kx, ci, co); the dead taps' (on the CPU alone) are zero.
     const size_t tap_floats = size_t(in_group) * out_;
     weight_grad_.resize(weight_.size());
-    for (int tap = 0; tap < k * k; tap++) {
-        const int kx = tap % k, ky = tap / k;
-        if (kx < tx.first || kx >= tx.first + tx.count || ky < ty.first || ky >= ty.first + ty.count) {
-            std::fill_n(weight_grad_.begin() + tap * tap_floats, tap_floats, 0.0f);
+    if (tx.count < k || ty.count < k) {
+        for (int tap = 0; tap < k * k; tap++) {
+            const int kx = tap % k, ky = tap / k;
+            if (kx < tx.first || kx >= tx.first + tx.count || ky < ty.first || ky >= ty.first + ty.count) {
+                std::fill_n(weight_grad_.begin() + tap * tap_floats, tap_floats, 0.0f);
+            }
         }
     }
-    Halide::Runtime::Buffer<float> grad_weights = live_weights(weight_grad_.data(), out_, in_group, k, tx, ty),
-                                   grad_bias(out_);
+    Halide::Runtime::Buffer<float> grad_weights = live_weights(weight_grad_, device, true, out_, in_group, k, tx, ty);
+    if (options_.bias) bias_grad_.resize(out_);
+    Halide::Runtime::Buffer<float> grad_bias =
+        options_.bias ? bias_grad_.to_write_on(device) : Halide::Runtime::Buffer<float>(out_);
     const bool winograd_stages = winograd(input.shape());
     if (winograd_stages) {
         winograd_weight_gradient(input, grad_output, device, grad_weights, grad_bias);
@@ -386,20 +452,18 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
                                    ty.count, grad_weights.raw_buffer(), grad_bias.raw_buffer()),
                      describe() + " weight gradient on " + device.name());
     }
-    grad_weights.copy_to_host();
-    grad_bias.copy_to_host();
-    if (options_.bias) bias_grad_.assign(grad_bias.data(), grad_bias.data() + out_);
+    weight_grad_.written(device);
+    if (options_.bias) bias_grad_.written(device);
     if (!input_grad) return Tensor();
     Tensor grad_input = Tensor::uninitialized(input.shape());
     if (winograd_stages) {
         // The same convolution of the output gradient, with the filter flipped and transposed, padding 2 - pad.
         Halide::Runtime::Buffer<float> weights_t = scratch_buffer({kWeightBlock, out_, 6, 6, weight_blocks(in_)});
-        winograd_weights(std::vector<float>(in_, 1.0f), true, weights_t);
-        Halide::Runtime::Buffer<float> zero(in_);
-        zero.fill(0.0f);
+        winograd_weights(constant_buffer(input_ones_, in_, 1.0f), true, weights_t, device);
         auto pipeline = device.pick(conv2d_winograd_cpu, conv2d_winograd_cuda, conv2d_winograd_opencl);
         const int pad = 2 - options_.padding;
-        check_halide(pipeline(grad_output.raw(), weights_t.raw_buffer(), zero.raw_buffer(), pad, pad,
+        check_halide(pipeline(grad_output.raw(), weights_t.raw_buffer(),
+                              constant_buffer(input_zeros_, in_, 0.0f).raw_buffer(), pad, pad,
                               int(Activation::kNone), grad_input.raw()),
                      describe() + " input gradient on " + device.name());
         return grad_input;
@@ -412,10 +476,11 @@ Tensor Conv2d::backward(const Tensor &grad_output, TrainContext &context, bool i
     const int row = in_group >= 32 && !device.is_gpu() ? (in_group + 15) / 16 * 16 + 16 : in_group;
     Halide::Runtime::Buffer<float> weights_t = scratch_buffer({row, out_, tx.count, ty.count});
     weights_t.crop(0, 0, in_group);
-    check_halide(conv2d_weights_transposed_cpu(live_weights(weight_.data(), out_, in_group, k, tx, ty).raw_buffer(),
-                                               weights_t.raw_buffer()),
-                 describe() + " transposed weights");
-    weights_t.set_host_dirty();
+    auto transpose = device.pick(conv2d_weights_transposed_cpu, conv2d_weights_transposed_cuda,
+                                 conv2d_weights_transposed_opencl);
+    check_halide(transpose(live_weights(weight_, device, false, out_, in_group, k, tx, ty).raw_buffer(),
+                           weights_t.raw_buffer()),
+                 describe() + " transposed weights on " + device.name());
     auto input_stage = device.pick(conv2d_grad_input_cpu, conv2d_grad_input_cuda, conv2d_grad_input_opencl);
     check_halide(input_stage(grad_output.raw(), options_.stride, options_.stride, tx.padding, ty.padding,
                              options_.dilation, options_.dilation, options_.groups, weights_t.raw_buffer(),
@@ -470,7 +535,7 @@ Tensor Linear::backward(const Tensor &grad_output, TrainContext &context, bool i
 BatchNorm2d::BatchNorm2d(int channels, Activation activation) : channels_(channels), activation_(activation) {}
 
 void BatchNorm2d::state(const std::string &prefix, std::vector<StateEntry> *entries) {
-    for (std::vector<float> *v : {&weight_, &bias_, &mean_, &var_}) v->resize(channels_);
+    for (Parameter *v : {&weight_, &bias_, &mean_, &var_}) v->resize(channels_);
     StateEntry weight{prefix + "weight", {channels_}, &weight_}, bias{prefix + "bias", {channels_}, &bias_};
     weight.grad = &weight_grad_;
     bias.grad = &bias_grad_;
@@ -495,10 +560,7 @@ std::vector<float> BatchNorm2d::shift() const {
     return shift;
 }
 
-void BatchNorm2d::prepare() {
-    scale_ = vector_buffer(scale());
-    shift_ = vector_buffer(shift());
-}
+void BatchNorm2d::prepare() { folded_stale_ = true; }
 
 bool BatchNorm2d::absorb(Module &next) {
     if (absorbed_by_) return absorbed_by_->absorb(next);
@@ -512,6 +574,11 @@ bool BatchNorm2d::absorb(Module &next) {
 Tensor BatchNorm2d::forward(const Tensor &input, const Device &device) const {
     check_channels("BatchNorm2d", input, channels_);
     if (absorbed_by_) return input;
+    if (folded_stale_) {  // made on first use: a training step's parameters stay where they are
+        scale_ = vector_buffer(scale());
+        shift_ = vector_buffer(shift());
+        folded_stale_ = false;
+    }
     return scale_shift(input, scale_, shift_, activation_, device);
 }
 
@@ -520,7 +587,7 @@ Tensor BatchNorm2d::forward_train(const Tensor &input, TrainContext &context) {
     check_channels("BatchNorm2d", input, channels_);
     const Communicator *synchronized = context.sync_batch_norm ? context.communicator : nullptr;
     BatchNormTrainOutput out = batch_norm_train(input, weight_, bias_, activation_, 1e-5f, context.device, synchronized);
-    update_running_stats(out.statistics, context.batch_norm_momentum, &mean_, &var_, &batches_tracked_);
+    update_running_stats(out.statistics, context.batch_norm_momentum, &mean_, &var_, &batches_tracked_, context.device);
     saved_input_ = input;
     saved_statistics_ = out.statistics;
     if (context.recompute_maps) {
@@ -551,11 +618,7 @@ Tensor BatchNorm2d::backward(const Tensor &grad_output, TrainContext &context, b
 Tensor ReLU::forward(const Tensor &input, const Device &device) const {
     if (absorbed_) return input;
     const int c = input.shape().c;
-    if (ones_.dimensions() == 0 || ones_.dim(0).extent() != c) {
-        ones_ = vector_buffer(std::vector<float>(c, 1.0f));
-        zeros_ = vector_buffer(std::vector<float>(c, 0.0f));
-    }
-    return scale_shift(input, ones_, zeros_, activation_, device);
+    return scale_shift(input, constant_buffer(ones_, c, 1.0f), constant_buffer(zeros_, c, 0.0f), activation_, device);
 }
 
 MaxPool2d::MaxPool2d(int kernel_size, int stride, int padding) : kernel_(kernel_size), stride_(stride), padding_(padding) {

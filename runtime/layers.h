@@ -1,7 +1,8 @@
 // The layers of the model zoo, each a Module with PyTorch's parameter names and shapes, running the
 // compiled Halide stages. Parameters are held in PyTorch's layout (what checkpoints hold), but for the
-// convolutions' weights, held as their stages read and write them (StateEntry::order); prepare() and the first
-// call after it make the rest of the stages' layouts.
+// convolutions' weights, held as their stages read and write them (StateEntry::order), on the device that last
+// used them (parameter.h); prepare() marks the stages' layouts and folded constants stale, and the first call
+// after it makes them again, on its device.
 #pragma once
 
 #include <HalideBuffer.h>
@@ -51,35 +52,45 @@ class Conv2d : public Module {
     // Writes the Winograd stage's weights (blocks of output channels, 6 x 6 components) of this convolution into
     // `out`, each output channel scaled by `scales`; or, transposed, those of its input gradient (the filter
     // flipped, channels swapped). `out` is (kWeightBlock, in, 6, 6, blocks of out), in and out swapped if
-    // transposed.
-    void winograd_weights(const std::vector<float> &scales, bool transposed, Halide::Runtime::Buffer<float> &out) const;
+    // transposed. A stage on `device`.
+    void winograd_weights(Halide::Runtime::Buffer<float> &scales, bool transposed, Halide::Runtime::Buffer<float> &out,
+                          const Device &device) const;
     // The Winograd stage's weight and bias gradients of the saved input and `grad_output`, into those buffers.
     void winograd_weight_gradient(const Tensor &input, const Tensor &grad_output, const Device &device,
                                   Halide::Runtime::Buffer<float> &grad_weights,
                                   Halide::Runtime::Buffer<float> &grad_bias) const;
     // Whether a map of `input`'s shape goes through Winograd's stages (forward and input gradient).
     bool winograd(const Shape &input) const;
-    // The forward stages' weights, laid out on first use after prepare(): a layer keeps only the layouts that
-    // its calls use. The direct stage's holds the live taps of the latest call (all taps for maps as large as the
-    // kernel's reach).
-    Halide::Runtime::Buffer<float> &direct_weights(LiveTaps tx, LiveTaps ty) const;
-    Halide::Runtime::Buffer<float> &winograd_forward_weights() const;
+    // The forward stages' weights, laid out on `device` on first use after prepare() (or on another device): a
+    // layer keeps only the layouts that its calls use. The direct stage's holds the live taps of the latest call
+    // (all taps for maps as large as the kernel's reach).
+    Halide::Runtime::Buffer<float> &direct_weights(LiveTaps tx, LiveTaps ty, const Device &device) const;
+    Halide::Runtime::Buffer<float> &winograd_forward_weights(const Device &device) const;
+    // The per-channel scale the weights' layouts fold in and the stages' bias: with an absorbed batch norm, its
+    // folding (fold(), made on the host once after prepare()); else 1, and the bias parameter itself (where it
+    // is) or 0. The stages take the buffers themselves (a copy of a Halide buffer has dirty bits of its own: a
+    // GPU stage would upload a host copy through it again at every call).
+    void fold() const;
+    halide_buffer_t *biases(const Device &device) const;
     int in_, out_, kernel_;
     bool winograd_allowed_;  // the geometry fits Winograd's stages, and the options allow them
     ConvOptions options_;
-    std::vector<float> weight_, bias_;  // weight_ (ky, kx, ci, co): output channels innermost
-    // With any absorbed batch norm, each output channel's scale (folded into the weights) and the bias. Mutable:
-    // the layouts are made on first use, and a GPU run keeps device copies in them. Halide layouts: direct
-    // (kWeightBlock, ci, kx, ky, blocks of co); Winograd's (kWeightBlock, ci, 6, 6, blocks of co); bias (co).
-    std::vector<float> scales_;
-    mutable Halide::Runtime::Buffer<float> weights_, winograd_weights_, biases_;
-    mutable bool weights_stale_ = true, winograd_weights_stale_ = true;
+    Parameter weight_, bias_;  // weight_ (ky, kx, ci, co): output channels innermost
+    // fold()'s scales and biases (co). Mutable: the layouts are made on first use, and a GPU run keeps device
+    // copies in them. Halide layouts: direct (kWeightBlock, ci, kx, ky, blocks of co); Winograd's (kWeightBlock,
+    // ci, 6, 6, blocks of co); each made on the device of weights_device_ / winograd_weights_device_.
+    mutable Halide::Runtime::Buffer<float> scales_, biases_, weights_, winograd_weights_;
+    mutable Halide::Runtime::Buffer<float> bias_on_device_;  // biases()'s view of bias_
+    mutable bool folded_stale_ = true, weights_stale_ = true, winograd_weights_stale_ = true;
+    mutable Device::Kind weights_device_ = Device::kCpu, winograd_weights_device_ = Device::kCpu;
+    // The Winograd input gradient's scale 1 and bias 0 per input channel, kept (a GPU uploads them once).
+    mutable Halide::Runtime::Buffer<float> input_ones_, input_zeros_;
     mutable std::pair<LiveTaps, LiveTaps> weights_taps_;  // the taps weights_ holds
     const class BatchNorm2d *batch_norm_ = nullptr;  // absorbed
     Activation activation_ = Activation::kNone;
     // Training: the input (for the weights' gradient) and the gradients, in weight_'s and bias_'s layouts.
     SavedMap saved_input_;
-    std::vector<float> weight_grad_, bias_grad_;
+    Parameter weight_grad_, bias_grad_;
 };
 
 // nn.Linear: weight (out, in), bias (out). PyTorch flattens (C, H, W) maps in that order; our maps are
@@ -118,14 +129,16 @@ class BatchNorm2d : public Module {
     int channels_;
     Activation activation_;
     Conv2d *absorbed_by_ = nullptr;  // then forward() passes its input through
-    std::vector<float> weight_, bias_, mean_, var_;
+    Parameter weight_, bias_, mean_, var_;
     int64_t batches_tracked_ = 0;
+    // Inference's scale() and shift(), made on first use after prepare().
     mutable Halide::Runtime::Buffer<float> scale_, shift_;
+    mutable bool folded_stale_ = true;
     // Training: the forward pass's input and batch statistics, for the backward pass and for the layer after
     // this one, which takes the output's recipe instead of keeping the output (saved_map.h).
     Tensor saved_input_;
     BatchStatistics saved_statistics_;
-    std::vector<float> weight_grad_, bias_grad_;
+    Parameter weight_grad_, bias_grad_;
 };
 
 // nn.ReLU / nn.ReLU6.

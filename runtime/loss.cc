@@ -30,17 +30,14 @@ LossAndGradient cross_entropy(const Tensor &logits, const std::vector<int64_t> &
     }
     label_buffer.set_host_dirty();
     shift.set_host_dirty();
-    // The (N, K, 1, 1) map's memory is a K x N matrix, classes innermost.
-    Halide::Runtime::Buffer<float> matrix(const_cast<float *>(z), s.c, s.n);
-    matrix.set_host_dirty();  // the logits are on the host now (data() above): a GPU stage uploads them
+    // The logits and their gradient stay where the network is (on a GPU, the host copy read above is a copy of the
+    // device's, which stays current).
     LossAndGradient result{0, Tensor::uninitialized(s)};
-    Halide::Runtime::Buffer<float> grad(result.grad_logits.data(), s.c, s.n);
     Halide::Runtime::Buffer<float> loss = Halide::Runtime::Buffer<float>::make_scalar();
     auto pipeline = device.pick(cross_entropy_cpu, cross_entropy_cuda, cross_entropy_opencl);
-    check_halide(pipeline(matrix.raw_buffer(), label_buffer.raw_buffer(), shift.raw_buffer(), loss.raw_buffer(),
-                          grad.raw_buffer()),
+    check_halide(pipeline(logits.raw(), label_buffer.raw_buffer(), shift.raw_buffer(), loss.raw_buffer(),
+                          result.grad_logits.raw()),
                  "cross_entropy on " + device.name());
-    grad.copy_to_host();
     loss.copy_to_host();
     result.loss = loss();
     return result;

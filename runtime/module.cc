@@ -197,7 +197,7 @@ std::vector<std::pair<std::string, Array>> state_dict(Module &module) {
             array.dtype = DType::kInt64;
             array.bytes.assign(reinterpret_cast<const char *>(entry.count), 8);
         } else {
-            const std::vector<float> values = entry.fixed ? *entry.fixed : torch_order(entry, *entry.values);
+            const std::vector<float> values = entry.fixed ? *entry.fixed : torch_order(entry, entry.values->values());
             array.bytes.assign(reinterpret_cast<const char *>(values.data()), values.size() * sizeof(float));
         }
         tensors.emplace_back(entry.name, std::move(array));

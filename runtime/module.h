@@ -12,6 +12,7 @@
 #include "runtime/checkpoint.h"
 #include "runtime/communicator.h"
 #include "runtime/device.h"
+#include "runtime/parameter.h"
 #include "runtime/saved_map.h"
 #include "runtime/tensor.h"
 
@@ -21,13 +22,13 @@ namespace antialiased {
 struct StateEntry {
     std::string name;
     std::vector<int64_t> shape;
-    std::vector<float> *values = nullptr;  // float32 entries
+    Parameter *values = nullptr;  // float32 entries
     int64_t *count = nullptr;              // int64 scalars (BatchNorm's num_batches_tracked)
     // Fixed buffers (BlurPool's filt) are checked against the file, never loaded from it.
     const std::vector<float> *fixed = nullptr;
     // Trainable parameters (weights and biases, not running statistics): the gradient backward() sets, in the
     // same layout as `values`.
-    std::vector<float> *grad = nullptr;
+    Parameter *grad = nullptr;
     // The order in which `values` and `grad` hold the elements, when not PyTorch's: the tensor seen as `view` (a
     // shape of as many elements, in PyTorch's order), its dimensions stored outermost first in `order` (indices
     // into `view`). A convolution stores its weight (co, ci, ky, kx) as (ky, kx, ci, co), the layout its stages

@@ -1,8 +1,10 @@
 // torch.optim.SGD: weight decay added to the gradient, a momentum buffer per parameter (the first step
-// starts it at the gradient), no dampening, optional Nesterov momentum. The update runs as a Halide stage.
+// starts it at the gradient), no dampening, optional Nesterov momentum. The update runs as a Halide stage, on the
+// device the network trains on.
 #pragma once
 
-#include <vector>
+#include "runtime/device.h"
+#include "runtime/parameter.h"
 
 namespace antialiased {
 
@@ -19,9 +21,10 @@ class Sgd {
     const SgdOptions &options() const { return options_; }
     void set_lr(float lr) { options_.lr = lr; }
 
-    // Updates `param` in place from `grad`; `buffer` is the parameter's momentum buffer, empty before its
-    // first step (then filled), as torch keeps it in optimizer.state[p]['momentum_buffer'].
-    void step(std::vector<float> &param, const std::vector<float> &grad, std::vector<float> &buffer) const;
+    // Updates `param` in place from `grad`, on `device` (where the parameters stay); `buffer` is the parameter's
+    // momentum buffer, empty before its first step (then filled), as torch keeps it in
+    // optimizer.state[p]['momentum_buffer'].
+    void step(Parameter &param, const Parameter &grad, Parameter &buffer, const Device &device = Device::cpu()) const;
 
   private:
     SgdOptions options_;

@@ -14,6 +14,21 @@ void check_shape(const Shape &shape) {
 
 }  // namespace
 
+Halide::Runtime::Buffer<float> alias(const halide_buffer_t &buffer, const std::vector<int> &extents) {
+    size_t elements = 1, count = 1;
+    std::vector<halide_dimension_t> dims;
+    for (int extent : extents) {
+        dims.push_back({0, extent, int32_t(elements)});
+        elements *= size_t(extent);
+    }
+    for (int d = 0; d < buffer.dimensions; d++) count *= size_t(buffer.dim[d].extent);
+    if (elements != count) throw Error("a buffer of " + std::to_string(count) + " floats seen as one of " + std::to_string(elements));
+    halide_buffer_t fields = buffer;
+    fields.dimensions = int(dims.size());
+    fields.dim = dims.data();
+    return Halide::Runtime::Buffer<float>(fields, Halide::Runtime::BufferDeviceOwnership::Unmanaged);
+}
+
 std::string Shape::str() const {
     return "(" + std::to_string(n) + ", " + std::to_string(c) + ", " + std::to_string(h) + ", " +
            std::to_string(w) + ")";
@@ -58,19 +73,10 @@ Tensor Tensor::reshaped(Shape shape) const {
     if (shape.elements() != shape_.elements()) {
         throw Error("cannot reshape " + shape_.str() + " to " + shape.str());
     }
-    // The buffer's fields (host and device memory, dirty bits) under dense dimensions of the new shape; not
-    // managing the device allocation, which owner_ keeps alive and frees.
-    halide_buffer_t fields = *buffer_.raw_buffer();
-    halide_dimension_t dims[4] = {{0, shape.c, 1},
-                                  {0, shape.w, shape.c},
-                                  {0, shape.h, shape.c * shape.w},
-                                  {0, shape.n, shape.c * shape.w * shape.h}};
-    fields.dimensions = 4;
-    fields.dim = dims;
     Tensor t;
     t.shape_ = shape;
-    t.buffer_ = Halide::Runtime::Buffer<float>(fields, Halide::Runtime::BufferDeviceOwnership::Unmanaged);
-    if (!fields.device) t.buffer_.set_host_dirty();  // as view(): a GPU stage that reads it uploads it
+    t.buffer_ = alias(*buffer_.raw_buffer(), {shape.c, shape.w, shape.h, shape.n});
+    if (!t.buffer_.raw_buffer()->device) t.buffer_.set_host_dirty();  // as view(): a GPU stage that reads it uploads it
     t.owner_ = owner_.data() ? owner_ : buffer_;
     return t;
 }

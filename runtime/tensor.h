@@ -25,6 +25,10 @@ struct Shape {
     std::string str() const;  // "(N, C, H, W)"
 };
 
+// A buffer over `buffer`'s host and device memory, with its dirty bits, as a dense array of `extents`
+// (innermost first; as many elements): not managing the device allocation, which `buffer` must keep alive.
+Halide::Runtime::Buffer<float> alias(const halide_buffer_t &buffer, const std::vector<int> &extents);
+
 class Tensor {
   public:
     Tensor() = default;

@@ -4,6 +4,7 @@
 
 #include "runtime/error.h"
 #include "runtime/loss.h"
+#include "runtime/scaled_sum.h"
 
 namespace antialiased {
 
@@ -60,8 +61,7 @@ Trainer::Pass Trainer::accumulate(const Tensor &images, const std::vector<int64_
         if (!entry.grad) continue;
         if (entry.grad->size() != entry.values->size()) throw Error("training step: no gradient for " + entry.name);
         if (accumulated_ == 0) continue;
-        const std::vector<float> &earlier = earlier_sum_[entry.name];
-        for (size_t i = 0; i < earlier.size(); i++) (*entry.grad)[i] += earlier[i];  // torch's p.grad += new
+        scaled_sum(*entry.grad, 1.0f, earlier_sum_[entry.name], 1.0f, context_.device);  // torch's p.grad += new
     }
     accumulated_++;
     return pass;
@@ -72,10 +72,21 @@ void Trainer::update() {
     std::vector<StateEntry> entries = state_entries(model_);
     if (context_.communicator->distributed()) average_gradients(entries, *context_.communicator, allreduced_);
     for (StateEntry &entry : entries) {
-        if (entry.grad) sgd_.step(*entry.values, *entry.grad, momentum_[entry.name]);
+        if (entry.grad) sgd_.step(*entry.values, *entry.grad, momentum_[entry.name], context_.device);
     }
     model_.prepare();  // the stages' weight layouts, from the updated parameters
     accumulated_ = 0;
+}
+
+std::map<std::string, std::vector<float>> Trainer::momentum() const {
+    std::map<std::string, std::vector<float>> buffers;
+    for (const auto &[name, buffer] : momentum_) buffers[name] = buffer.values();
+    return buffers;
+}
+
+void Trainer::set_momentum(const std::map<std::string, std::vector<float>> &buffers) {
+    momentum_.clear();
+    for (const auto &[name, values] : buffers) momentum_[name] = values;
 }
 
 float Trainer::step(const Tensor &images, const std::vector<int64_t> &labels) {

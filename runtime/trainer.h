@@ -44,17 +44,19 @@ class Trainer {
 
     Sgd &optimizer() { return sgd_; }
     TrainContext &context() { return context_; }
-    // The momentum buffers by parameter name, for checkpoints (and to restore them on resume).
-    std::map<std::string, std::vector<float>> &momentum() { return momentum_; }
+    // The momentum buffers by parameter name, for checkpoints; and to restore them on resume.
+    std::map<std::string, std::vector<float>> momentum() const;
+    void set_momentum(const std::map<std::string, std::vector<float>> &buffers);
 
   private:
     Module &model_;
     Sgd sgd_;
     TrainContext context_;
-    std::map<std::string, std::vector<float>> momentum_;  // by state_dict name, as optimizer.state
+    // By state_dict name, as optimizer.state; like the parameters, on the device the network trains on.
+    std::map<std::string, Parameter> momentum_;
     // The gradients' running sum lives in the parameters' own gradients (StateEntry::grad); while a backward
     // pass overwrites those, the sum so far waits here.
-    std::map<std::string, std::vector<float>> earlier_sum_;
+    std::map<std::string, Parameter> earlier_sum_;
     int accumulated_ = 0;
     std::vector<float> allreduced_;  // every gradient, in one buffer for the ranks' allreduce
 };

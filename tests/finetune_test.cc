@@ -38,7 +38,7 @@ TEST_P(FineTune, GivesPyTorchsStateDict) {
     // The parameters, in order, are the baseline's.
     Model baseline = build_model(baseline_arch(arch), ten_classes());
     load_weights(*baseline, dir + "/baseline.pth");
-    std::vector<const std::vector<float> *> baseline_params, model_params;
+    std::vector<const Parameter *> baseline_params, model_params;
     for (const StateEntry &entry : state_entries(*baseline)) {
         if (entry.grad) baseline_params.push_back(entry.values);
     }
@@ -46,7 +46,7 @@ TEST_P(FineTune, GivesPyTorchsStateDict) {
         if (entry.grad) model_params.push_back(entry.values);
     }
     ASSERT_EQ(baseline_params.size(), model_params.size());
-    for (size_t p = 0; p < model_params.size(); p++) EXPECT_EQ(*model_params[p], *baseline_params[p]) << "parameter " << p;
+    for (size_t p = 0; p < model_params.size(); p++) EXPECT_EQ(model_params[p]->values(), baseline_params[p]->values()) << "parameter " << p;
 }
 
 INSTANTIATE_TEST_SUITE_P(Zoo, FineTune,

@@ -139,9 +139,9 @@ TEST_P(LayerGradients, MatchAutograd) {
     for (StateEntry &entry : state_entries(*module)) {
         const std::string name = entry.name.substr(entry.name.rfind('.') + 1);
         if (entry.grad) {
-            expect_all_near(torch_order(entry, *entry.grad), golden("grad_" + name).data, 1e-5f, "d(loss)/d(" + name + ")");
+            expect_all_near(torch_order(entry, entry.grad->values()), golden("grad_" + name).data, 1e-5f, "d(loss)/d(" + name + ")");
         }
-        if (name == "running_mean" || name == "running_var") expect_all_near(*entry.values, golden(name).data, 1e-5f, name);
+        if (name == "running_mean" || name == "running_var") expect_all_near(entry.values->values(), golden(name).data, 1e-5f, name);
         if (entry.fixed) EXPECT_EQ(entry.grad, nullptr) << "BlurPool's filter has no gradient";
     }
 }
@@ -186,7 +186,7 @@ TEST_P(LayerGradients, MatchFiniteDifferences) {
 
     for (StateEntry &entry : state_entries(*module)) {
         if (!entry.grad) continue;
-        const std::vector<float> value = *entry.values, grad = *entry.grad;
+        const std::vector<float> value = entry.values->values(), grad = entry.grad->values();
         const std::vector<float> d = random_direction(value.size());
         double at[2];
         for (int side = 0; side < 2; side++) {

@@ -40,17 +40,17 @@ TEST(Trainer, AccumulatedBatchesTakeOneStepOnTheSummedGradients) {
     Model by_hand = small_network(7);
     TrainContext context;
     Sgd optimizer(sgd);
-    std::map<std::string, std::vector<float>> momentum;
+    std::map<std::string, Parameter> momentum;
     for (int step = 0; step < 2; step++) {
-        std::map<std::string, std::vector<float>> sum;
+        std::map<std::string, Parameter> sum;
         for (const auto &[images, labels] : {std::pair{first, first_labels}, std::pair{second, second_labels}}) {
             const Tensor logits = by_hand->forward_train(images, context);
             by_hand->backward(cross_entropy(logits, labels).grad_logits, context, false);
             for (StateEntry &entry : state_entries(*by_hand)) {
                 if (!entry.grad) continue;
-                std::vector<float> &s = sum[entry.name];
+                Parameter &s = sum[entry.name];
                 if (s.empty()) {
-                    s = *entry.grad;
+                    s = entry.grad->values();
                 } else {
                     for (size_t i = 0; i < s.size(); i++) s[i] += (*entry.grad)[i];
                 }
@@ -66,16 +66,17 @@ TEST(Trainer, AccumulatedBatchesTakeOneStepOnTheSummedGradients) {
     const std::vector<StateEntry> ours = state_entries(*accumulated), expected = state_entries(*by_hand);
     ASSERT_EQ(ours.size(), expected.size());
     for (size_t k = 0; k < ours.size(); k++) {
-        if (ours[k].values) EXPECT_EQ(*ours[k].values, *expected[k].values) << ours[k].name;
+        if (ours[k].values) EXPECT_EQ(ours[k].values->values(), expected[k].values->values()) << ours[k].name;
         if (ours[k].count) EXPECT_EQ(*ours[k].count, 4) << ours[k].name;  // four forward passes
     }
-    EXPECT_EQ(trainer.momentum(), momentum);
+    for (const auto &[name, buffer] : momentum) EXPECT_EQ(trainer.momentum()[name], buffer.values()) << name;
+    EXPECT_EQ(trainer.momentum().size(), momentum.size());
 
     // And not what one step per batch gives.
     Model stepped = small_network(7);
     Trainer plain(*stepped, sgd);
     for (int step = 0; step < 2; step++) plain.step(first, first_labels), plain.step(second, second_labels);
-    EXPECT_NE(*state_entries(*stepped)[0].values, *ours[0].values);
+    EXPECT_NE(state_entries(*stepped)[0].values->values(), ours[0].values->values());
 }
 
 TEST(Trainer, DiscardedGradientsDoNotReachTheStep) {
@@ -90,7 +91,7 @@ TEST(Trainer, DiscardedGradientsDoNotReachTheStep) {
     tb.step(second, labels);
     const std::vector<StateEntry> ours = state_entries(*a), expected = state_entries(*b);
     for (size_t k = 0; k < ours.size(); k++) {
-        if (ours[k].values) EXPECT_EQ(*ours[k].values, *expected[k].values) << ours[k].name;
+        if (ours[k].values) EXPECT_EQ(ours[k].values->values(), expected[k].values->values()) << ours[k].name;
     }
 }
 
@@ -98,7 +99,7 @@ TEST(Trainer, DiscardedGradientsDoNotReachTheStep) {
 // start at weight 1 and bias 0, VGG's linear layers from N(0, 0.01) with zero biases; the same seed gives the
 // same weights.
 TEST(Initialization, FollowsTheReferenceConstructors) {
-    auto stddev = [](const std::vector<float> &v) {
+    auto stddev = [](const Parameter &v) {
         double sum = 0, squares = 0;
         for (float x : v) sum += x, squares += double(x) * x;
         return std::sqrt(squares / v.size() - std::pow(sum / v.size(), 2));
@@ -110,21 +111,21 @@ TEST(Initialization, FollowsTheReferenceConstructors) {
         } else if (entry.name == "layer4.1.conv2.weight") {  // 512 x 512 x 3 x 3: fan_out 4608
             EXPECT_NEAR(stddev(*entry.values), std::sqrt(2.0 / 4608), 0.01 * std::sqrt(2.0 / 4608));
         } else if (entry.name == "bn1.weight" || entry.name == "bn1.running_var") {
-            EXPECT_EQ(*entry.values, std::vector<float>(64, 1.0f)) << entry.name;
+            EXPECT_EQ(entry.values->values(), std::vector<float>(64, 1.0f)) << entry.name;
         } else if (entry.name == "bn1.bias" || entry.name == "bn1.running_mean") {
-            EXPECT_EQ(*entry.values, std::vector<float>(64, 0.0f)) << entry.name;
+            EXPECT_EQ(entry.values->values(), std::vector<float>(64, 0.0f)) << entry.name;
         } else if (entry.name == "fc.bias") {  // PyTorch's default: U(+-1/sqrt(512))
             for (float b : *entry.values) EXPECT_LE(std::abs(b), 1 / std::sqrt(512.0f));
         }
     }
-    EXPECT_EQ(*state_entries(*small_network(11))[0].values, *state_entries(*resnet)[0].values);
-    EXPECT_NE(*state_entries(*small_network(12))[0].values, *state_entries(*resnet)[0].values);
+    EXPECT_EQ(state_entries(*small_network(11))[0].values->values(), state_entries(*resnet)[0].values->values());
+    EXPECT_NE(state_entries(*small_network(12))[0].values->values(), state_entries(*resnet)[0].values->values());
 
     Model vgg = build_model("vgg11_bn_lpf2", ModelOptions{2, 10});
     initialize_weights(*vgg, "vgg11_bn_lpf2", 0);
     for (const StateEntry &entry : state_entries(*vgg)) {
         if (entry.name == "classifier.0.weight") EXPECT_NEAR(stddev(*entry.values), 0.01, 1e-4);
-        if (entry.name == "classifier.0.bias") EXPECT_EQ(*entry.values, std::vector<float>(4096, 0.0f));
+        if (entry.name == "classifier.0.bias") EXPECT_EQ(entry.values->values(), std::vector<float>(4096, 0.0f));
     }
 }
 

@@ -52,7 +52,7 @@ TEST(TrainingCheckpoint, OursResumeInPyTorchAndHere) {
     Model model = network();
     TrainingState state = load_training_checkpoint(dir.path() + "/checkpoint.pth.tar", *model);
     Trainer trainer(*model, state.sgd);
-    trainer.momentum() = state.momentum;
+    trainer.set_momentum(state.momentum);
     std::vector<float> images(2 * 3 * 64 * 64);
     for (size_t i = 0; i < images.size(); i++) images[i] = std::sin(0.37f * float(i));
     trainer.step(Tensor::from_nchw(images.data(), Shape{2, 3, 64, 64}), {4, 7});

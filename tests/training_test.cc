@@ -53,7 +53,8 @@ TEST_F(Training, CrossEntropyAndItsGradientMatchPyTorch) {
 
 TEST_F(Training, BatchNormInTrainingModeMatchesAutograd) {
     const Shape shape{4, 6, 5, 7};
-    const std::vector<float> x = golden("bn_input"), weight = golden("bn_weight"), bias = golden("bn_bias");
+    const std::vector<float> x = golden("bn_input");
+    const Parameter weight(golden("bn_weight")), bias(golden("bn_bias"));
     const Tensor input = Tensor::from_nchw(x.data(), shape);
     const BatchNormTrainOutput forward = batch_norm_train(input, weight, bias);
     expect_all_near(forward.output.to_nchw(), golden("bn_output"), 1e-5f, "output");
@@ -62,38 +63,39 @@ TEST_F(Training, BatchNormInTrainingModeMatchesAutograd) {
     const BatchNormGradients grads =
         batch_norm_train_backward(input, weight, bias, forward.statistics, Tensor::from_nchw(g.data(), shape));
     expect_all_near(grads.grad_input.to_nchw(), golden("bn_grad_input"), 1e-5f, "grad_input");
-    expect_all_near(grads.grad_weight, golden("bn_grad_weight"), 1e-5f, "grad_weight");
-    expect_all_near(grads.grad_bias, golden("bn_grad_bias"), 1e-5f, "grad_bias");
+    expect_all_near(grads.grad_weight.values(), golden("bn_grad_weight"), 1e-5f, "grad_weight");
+    expect_all_near(grads.grad_bias.values(), golden("bn_grad_bias"), 1e-5f, "grad_bias");
 
-    std::vector<float> running_mean(6, 0.0f), running_var(6, 1.0f);
+    Parameter running_mean(6, 0.0f), running_var(6, 1.0f);
     int64_t batches = 0;
     EXPECT_EQ(forward.statistics.count, 4 * 5 * 7);
     update_running_stats(forward.statistics, 0.1f, &running_mean, &running_var, &batches);
-    expect_all_near(running_mean, golden("bn_running_mean"), 1e-6f, "running_mean");
-    expect_all_near(running_var, golden("bn_running_var"), 1e-6f, "running_var");
+    expect_all_near(running_mean.values(), golden("bn_running_mean"), 1e-6f, "running_mean");
+    expect_all_near(running_var.values(), golden("bn_running_var"), 1e-6f, "running_var");
     EXPECT_EQ(batches, 1);
 
-    EXPECT_THROW(batch_norm_train(input, {1, 2}, bias), Error);
+    EXPECT_THROW(batch_norm_train(input, Parameter(std::vector<float>{1, 2}), bias), Error);
     EXPECT_THROW(batch_norm_train(Tensor(Shape{1, 6, 1, 1}), weight, bias), Error);  // one value per channel
-    const std::vector<float> three(3, 1.0f);
-    EXPECT_THROW(batch_norm_train_normalize(Tensor(Shape{2, 3, 2, 2}), three, three, {{0, 0}, three, 8}), Error);
+    const Parameter three(3, 1.0f);
+    const BatchStatistics two_channels{std::make_shared<Parameter>(2), std::make_shared<Parameter>(3, 1.0f), 8};
+    EXPECT_THROW(batch_norm_train_normalize(Tensor(Shape{2, 3, 2, 2}), three, three, two_channels), Error);
 }
 
 TEST_F(Training, SgdStepsMatchTorchOptimSgd) {
     for (const std::string name : {"plain", "nesterov", "nomomentum"}) {
         SCOPED_TRACE(name);
         const Sgd sgd(SgdOptions{0.1f, name == "nomomentum" ? 0.0f : 0.9f, 1e-4f, name == "nesterov"});
-        std::vector<float> param = golden("sgd_param0"), buffer;
+        Parameter param(golden("sgd_param0")), buffer;
         for (int step = 1; step <= 3; step++) {
-            sgd.step(param, golden("sgd_grad" + std::to_string(step)), buffer);
-            expect_all_near(param, golden("sgd_" + name + "_param" + std::to_string(step)), 1e-6f, "parameter");
+            sgd.step(param, Parameter(golden("sgd_grad" + std::to_string(step))), buffer);
+            expect_all_near(param.values(), golden("sgd_" + name + "_param" + std::to_string(step)), 1e-6f, "parameter");
             if (name != "nomomentum") {
-                expect_all_near(buffer, golden("sgd_" + name + "_buffer" + std::to_string(step)), 1e-6f, "buffer");
+                expect_all_near(buffer.values(), golden("sgd_" + name + "_buffer" + std::to_string(step)), 1e-6f, "buffer");
             }
         }
     }
     EXPECT_THROW(Sgd(SgdOptions{-1.0f}), Error);
-    std::vector<float> p(3), g(2), b;
+    Parameter p(3), g(2), b;
     EXPECT_THROW(Sgd(SgdOptions{}).step(p, g, b), Error);
 }
 

@@ -244,7 +244,7 @@ void run() {
     std::printf("=> training on %zu images of %s, validating on %zu of %s, seed %lld\n", train_samples.size(),
                 train->name().c_str(), val_samples.size(), val->name().c_str(), (long long)FLAGS_seed);
     Trainer trainer(*model, sgd, training_context());
-    trainer.momentum() = state.momentum;
+    trainer.set_momentum(state.momentum);
     const EvaluationSettings eval{batch_size, FLAGS_workers, FLAGS_print_freq, device};
     for (int epoch = int(state.epoch); epoch < FLAGS_epochs; epoch++) {
         const double lr = learning_rate(epoch);
