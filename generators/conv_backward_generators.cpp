@@ -137,11 +137,30 @@ class ConvGradWeights : public ConvBackwardBase<ConvGradWeights> {
         const std::vector<RVar> rb = d_bias.rvars();
 
         if (gpu) {
-            // One thread per weight, 32 output channels a block; the (x, y, n) sum runs in the thread, computed at
-            // the innermost thread variable coi (at cii each thread would sum for all 32 channels).
-            Var coi("coi"), cii("cii"), kk("kk");
+            // The batch in kSlices slices of images, each summed into its own copy of the gradients (rfactor):
+            // one thread per weight and slice, 32 output channels a block (coalesced rows of grad_output and of
+            // the gradient's blocks), so that a layer with few weights (the stem's 64 x 3 x 7 x 7) still fills
+            // a GPU, at kSlices copies of the gradient in memory. Then one thread per weight sums the slices,
+            // computed at the innermost thread variable coi (at cii each thread would sum all 32 channels).
+            constexpr int kSlices = 8;
+            const Expr per_slice = (grad_output.dim(3).extent() + kSlices - 1) / kSlices;
+            Var coi("coi"), cii("cii"), kk("kk"), slice("slice"), blocks("blocks");
+            RVar rno("rno"), rni("rni"), rbo("rbo"), rbi("rbi");
+            d_weights.update().split(r[2], rno, rni, per_slice, TailStrategy::GuardWithIf);
+            Func partial = d_weights.update().rfactor(rno, slice);
+            const std::vector<Var> pv = partial.args();  // (co, ci, kx, ky, cob, slice)
+            partial.compute_root().fuse(pv[2], pv[3], kk).fuse(kk, pv[4], blocks).fuse(blocks, pv[5], blocks)
+                .gpu_tile(pv[0], pv[1], coi, cii, 32, 1, TailStrategy::GuardWithIf).gpu_blocks(blocks);
+            partial.update().fuse(pv[2], pv[3], kk).fuse(kk, pv[4], blocks).fuse(blocks, pv[5], blocks)
+                .gpu_tile(pv[0], pv[1], coi, cii, 32, 1, TailStrategy::GuardWithIf).gpu_blocks(blocks);
             grad_weights.fuse(kx, ky, kk).gpu_tile(co, ci, coi, cii, 32, 1, TailStrategy::GuardWithIf).gpu_blocks(kk);
             d_weights.compute_at(grad_weights, coi);
+            // The bias gradient the same way: a thread per channel and slice, then per channel.
+            d_bias.update().split(rb[2], rbo, rbi, per_slice, TailStrategy::GuardWithIf);
+            Func bias_partial = d_bias.update().rfactor(rbo, slice);
+            const std::vector<Var> bv = bias_partial.args();  // (co, cob, slice)
+            bias_partial.compute_root().fuse(bv[1], bv[2], blocks).gpu_tile(bv[0], coi, 32, TailStrategy::GuardWithIf).gpu_blocks(blocks);
+            bias_partial.update().fuse(bv[1], bv[2], blocks).gpu_tile(bv[0], coi, 32, TailStrategy::GuardWithIf).gpu_blocks(blocks);
             grad_bias.gpu_tile(co, coi, 32, TailStrategy::GuardWithIf);
             d_bias.compute_at(grad_bias, coi);
             return;

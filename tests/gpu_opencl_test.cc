@@ -167,6 +167,9 @@ TEST_F(OpenCL, ConvolutionsMatchTheCpu) {
     check_layer("conv 3x3 stride 2", [] { return std::make_shared<Conv2d>(37, 19, 3, ConvOptions{2, 1, 1, 1, false}); }, kMap);
     check_layer("conv 1x1", [] { return std::make_shared<Conv2d>(37, 40, 1, ConvOptions{1, 0, 1, 1, false}); }, kMap);
     check_layer("depthwise 3x3", [] { return std::make_shared<Conv2d>(37, 37, 3, ConvOptions{1, 1, 1, 37, false}); }, kMap);
+    // 11 images: the GPU's weight gradient sums slices of 2 images, the last one short.
+    check_layer("conv 3x3, 11 images", [] { return std::make_shared<Conv2d>(37, 35, 3, ConvOptions{1, 1, 1, 1, true, ConvAlgorithm::kDirect}); },
+                Shape{11, 37, 5, 7});
     check_layer("conv 5x5 dilation 2", [] { return std::make_shared<Conv2d>(37, 9, 5, ConvOptions{1, 4, 2, 1, true}); }, kMap);
     // Winograd (16 channels or more each side, maps of 5 x 5 and up), its GPU schedules at 3.7e-4 (the transforms
     // round differently in another order).
