@@ -24,6 +24,12 @@
 #include "generators/conv2d_winograd_weights_cpu.h"
 #include "generators/conv2d_winograd_weights_cuda.h"
 #include "generators/conv2d_winograd_weights_opencl.h"
+#include "generators/batch_norm_train_average_cpu.h"
+#include "generators/batch_norm_train_average_cuda.h"
+#include "generators/batch_norm_train_average_opencl.h"
+#include "generators/scaled_sum_cpu.h"
+#include "generators/scaled_sum_cuda.h"
+#include "generators/scaled_sum_opencl.h"
 #include "generators/sgd_step_cpu.h"
 #include "generators/sgd_step_cuda.h"
 #include "generators/sgd_step_opencl.h"
@@ -259,9 +265,23 @@ std::vector<float> values(Buffer &buffer) {
     return std::vector<float>(buffer.data(), buffer.data() + buffer.number_of_elements());
 }
 
-TEST_F(OpenCL, CpuOnlyStagesMatchTheCpuToo) {
+// The stages of the training step's own state (parameters, momentum, statistics) and of the weights' layouts.
+TEST_F(OpenCL, StateAndLayoutStagesMatchTheCpu) {
     const int n = 1000;  // not a multiple of any vector or block
     Buffer param = random_buffer({n}, 1), grad = random_buffer({n}, 2), momentum = random_buffer({n}, 3);
+    {
+        Buffer cpu(n), on_gpu = nan_on_device({n});
+        ASSERT_EQ(scaled_sum_cpu(param, grad, 0.9f, 0.1f, cpu), 0);
+        ASSERT_EQ(gpu().pick(scaled_sum_cpu, scaled_sum_cuda, scaled_sum_opencl)(param, grad, 0.9f, 0.1f, on_gpu), 0);
+        expect_equal(values(on_gpu), values(cpu), 1e-6f, "scaled_sum");
+        Halide::Runtime::Buffer<double> sums(n);
+        for (int i = 0; i < n; i++) sums(i) = 1e3 * param(i) + 1e-9 * i;  // digits past float's
+        sums.set_host_dirty();
+        ASSERT_EQ(batch_norm_train_average_cpu(sums, 1.0 / 3.0, cpu), 0);
+        ASSERT_EQ(gpu().pick(batch_norm_train_average_cpu, batch_norm_train_average_cuda,
+                             batch_norm_train_average_opencl)(sums, 1.0 / 3.0, on_gpu), 0);
+        expect_equal(values(on_gpu), values(cpu), 0.0f, "batch_norm_train_average");
+    }
     for (bool first_step : {true, false}) {
         Buffer cpu[2] = {Buffer(n), Buffer(n)}, on_gpu[2] = {nan_on_device({n}), nan_on_device({n})};
         ASSERT_EQ(sgd_step_cpu(param, grad, momentum, 0.1f, 0.9f, 1e-4f, false, first_step, cpu[0], cpu[1]), 0);
