@@ -57,7 +57,7 @@ std::vector<Variant> fixed_variants() {
 }
 
 // The per-shape variants' autoschedulers (bench/layers.bzl's labels), in the table's order.
-const char *const kPerShape[] = {"Mullapudi2016", "Li2018", "Adams2019", "Adams2019 beam 4"};
+const char *const kPerShape[] = {"Mullapudi2016", "Li2018", "Adams2019", "Adams2019 beam 4", "Adams2019 retrained"};
 
 // Each autoscheduler's variant for this layer's shape, among `all`, in the table's order; a variant Halide could
 // not compile (bench/layers.bzl's AUTOSCHEDULER_FAILURES) has no stage.
@@ -131,13 +131,13 @@ int main(int argc, char **argv) {
     for (const Variant &v : fixed) std::printf(" %9.9s", v.name.c_str());
     if (!FLAGS_hand_only) {
         std::printf(" |");
-        for (const char *s : {"Mullapudi", "Li2018", "Adams2019", "Adams b4"}) std::printf(" %9.9s", s);
+        for (const char *s : {"Mullapudi", "Li2018", "Adams2019", "Adams b4", "Adams retr"}) std::printf(" %9.9s", s);
     }
     std::printf(" |");
     for (const HandTile &t : kConv2dHandTiles) std::printf(" %9.9s", t.label + 5);  // without "hand "
     std::printf(" | %-21s %7s %5s\n", "winner", "GFLOP/s", "peak");
     std::printf("%24s |%*s", "", int(10 * fixed.size()), FLAGS_hand_only ? "hand 2x7x8" : "fixed estimates");
-    if (!FLAGS_hand_only) std::printf(" |%40s", "per-shape estimates");
+    if (!FLAGS_hand_only) std::printf(" |%50s", "per-shape estimates");
     std::printf(" |%*s |\n", int(10 * hand), "hand schedule, other tiles (vectors x columns x images)");
     std::mt19937 rng(0);
     std::vector<double> totals(fixed.size() + per_shape + hand, 0.0);

@@ -52,9 +52,16 @@ RESNET18_LPF3_32 = [
     (512, 10, 1, 1, 1, 1),  # fc
 ]
 
-# Halide 14's autoschedulers and, for Adams2019, the width of its beam search (1: greedy; its cost model is the
-# one Halide ships, trained on other machines).
-AUTOSCHEDULERS = [("Mullapudi2016", 0), ("Li2018", 0), ("Adams2019", 1), ("Adams2019", 4)]
+# Halide 14's autoschedulers: (the table's label, the autoscheduler, for Adams2019 the width of its beam search
+# (1: greedy) and its cost model: the one Halide ships, trained on other machines, or that model retrained on
+# this one by bench/retrain_adams2019.sh, its result kept in bench/figures).
+AUTOSCHEDULERS = [
+    ("Mullapudi2016", "Mullapudi2016", 0, None),
+    ("Li2018", "Li2018", 0, None),
+    ("Adams2019", "Adams2019", 1, None),
+    ("Adams2019 beam 4", "Adams2019", 4, None),
+    ("Adams2019 retrained", "Adams2019", 1, "//bench:figures/adams2019_retrained.weights"),
+]
 
 # Variants Halide 14 cannot compile, by function name, and why: left out of the experiments (the table shows
 # them as missing).
@@ -79,8 +86,7 @@ def conv2d_per_shape(name, layers, batch, array):
             shapes.append(layer[:5])
     deps, includes, rows = [], [], []
     for shape in shapes:
-        for autoscheduler, beam in AUTOSCHEDULERS:
-            label = autoscheduler + (" beam %d" % beam if beam > 1 else "")
+        for label, autoscheduler, beam, weights in AUTOSCHEDULERS:
             function = "conv2d_%s_%s%s" % (label.lower().replace(" ", ""), "_".join([str(v) for v in shape]),
                                            "" if batch == 16 else "_b%d" % batch)
             if function in AUTOSCHEDULER_FAILURES:
@@ -99,6 +105,7 @@ def conv2d_per_shape(name, layers, batch, array):
                     "estimate_batch": batch,
                 },
                 beam = beam,
+                weights = weights,
             )
             deps.append(":" + function)
             includes.append('#include "%s/%s.h"' % (native.package_name(), function))

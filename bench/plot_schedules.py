@@ -22,7 +22,7 @@ share = {(f"{r['in']}>{r['out']} k{r['kernel']} {r['px']}px", r['variant']): flo
          for r in rows if r['peak_share']}
 fig, ax = plt.subplots(figsize=(max(10, len(layers) * 0.7), 5.5))
 width = 0.8 / len(variants)
-colors = plt.get_cmap('tab20')  # up to 13 variants: every autoscheduler and hand tile
+colors = plt.get_cmap('tab20')  # up to 14 variants: every autoscheduler and hand tile
 for v, variant in enumerate(variants):
     xs = [i + (v - (len(variants) - 1) / 2) * width for i, layer in enumerate(layers) if (layer, variant) in share]
     ys = [100 * share[(layer, variant)] for layer in layers if (layer, variant) in share]

@@ -34,12 +34,14 @@ RUNTIME_TARGET = "host-cuda-opencl-cl_doubles"
 AUTOSCHEDULER_PLUGIN = "/usr/lib/x86_64-linux-gnu/halide14/libautoschedule_%s.so"
 MACHINE_PARAMS = "2,1048576,40"
 
-def _aot_library(function, generator, generator_name, target, flags = "", env = "", tags = None, visibility = None):
-    """A genrule compiling `generator_name` into `<function>.a/.h`, and the cc_library `:<function>` around it."""
+def _aot_library(function, generator, generator_name, target, flags = "", env = "", data = [], tags = None,
+                 visibility = None):
+    """A genrule compiling `generator_name` into `<function>.a/.h` (reading the files `data`), and the cc_library
+    `:<function>` around it."""
     native.genrule(
         name = function + "_aot",
         outs = [function + ".a", function + ".h"],
-        tools = [generator],
+        tools = [generator] + data,
         cmd = ("%s$(location %s) -g %s -f %s -o $(@D) -e static_library,c_header %s target=%s-no_runtime" %
                (env, generator, generator_name, function, flags, target)),
         tags = tags,
@@ -79,12 +81,16 @@ def halide_cpu_variant(name, generator, generator_name, params, manual = True, v
                  tags = ["manual"] if manual else None, visibility = visibility)
 
 def halide_autoscheduled_library(name, generator, generator_name, autoscheduler, params = {}, beam = 1,
-                                 visibility = None):
+                                 weights = None, visibility = None):
     """`:<name>`, function `<name>`: the generator for the CPU, scheduled by Halide's `autoscheduler`
-    (Mullapudi2016, Li2018 or Adams2019, the last with a beam search of `beam` states, 1: greedy) instead of by
-    hand, with the generator parameters `params` (e.g. the estimates it plans for). For the schedule experiments
-    of bench/autoschedule_bench; tagged manual, so `//...` does not build them.
+    (Mullapudi2016, Li2018 or Adams2019, the last with a beam search of `beam` states, 1: greedy, and the cost
+    model `weights`, a .weights file, instead of the one it ships) instead of by hand, with the generator
+    parameters `params` (e.g. the estimates it plans for). For the schedule experiments of
+    bench/autoschedule_bench; tagged manual, so `//...` does not build them.
     """
+    env = ""
+    if autoscheduler == "Adams2019":
+        env = "HL_BEAM_SIZE=%d " % beam + ("HL_WEIGHTS_DIR=$(location %s) " % weights if weights else "")
     _aot_library(
         name,
         generator,
@@ -92,7 +98,8 @@ def halide_autoscheduled_library(name, generator, generator_name, autoscheduler,
         CPU_TARGET,
         flags = "-p %s -s %s auto_schedule=true machine_params=%s %s" %
                 (AUTOSCHEDULER_PLUGIN % autoscheduler.lower(), autoscheduler, MACHINE_PARAMS, _params(params)),
-        env = "HL_BEAM_SIZE=%d " % beam if autoscheduler == "Adams2019" else "",
+        env = env,
+        data = [weights] if weights else [],
         tags = ["manual"],
         visibility = visibility,
     )
