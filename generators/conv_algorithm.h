@@ -53,4 +53,33 @@ inline Halide::Func conv2d(Halide::Func padded, Halide::Func weights, Halide::Fu
     return conv;
 }
 
+// The GPU schedule of a convolution's output (c, x, y, n) and of `sum`, the reduction it reads (the forward's
+// accumulation, or the input gradient's transposed one; its x is argument `x_arg`, its other pure arguments
+// one value per output element): a register tile per thread, one channel x kGpuTileColumns columns of
+// accumulators, so that each weight a thread loads feeds that many multiply-adds (one thread per output value
+// loaded a weight per multiply-add). A block is 32 channel threads (a warp: the weights' blocks of 32 channels
+// make their loads one coalesced row, and the warp's threads read the same input value, one broadcast) x 4
+// column threads. The reduction runs in the thread, computed at the innermost thread variable (at an outer one
+// each thread would compute the whole block's values).
+inline void schedule_gpu_register_tile(Halide::Func output, Halide::Func sum, int x_arg) {
+    using namespace Halide;
+    constexpr int kGpuTileColumns = 4;
+    const std::vector<Var> o = output.args(), s = sum.args();
+    Var cb("cb"), xb("xb"), ct("ct"), xt("xt"), xr("xr"), yn("yn");
+    output.fuse(o[2], o[3], yn)
+        .tile(o[0], o[1], cb, xb, ct, xt, 32, 4 * kGpuTileColumns, TailStrategy::GuardWithIf)
+        .split(xt, xt, xr, kGpuTileColumns)
+        .reorder(xr, ct, xt, cb, xb, yn)
+        .unroll(xr)
+        .gpu_blocks(cb, xb, yn)
+        .gpu_threads(ct, xt);
+    sum.compute_at(output, ct).store_in(MemoryType::Register).unroll(s[x_arg]);
+    // Constant extents for the accumulators (the guard on the map's last columns would make them variables;
+    // the stages' inputs are defined past the map).
+    for (int d = 0; d < int(s.size()); d++) sum.bound_extent(s[d], d == x_arg ? kGpuTileColumns : 1);
+    std::vector<VarOrRVar> order = {s[x_arg]};
+    for (const RVar &r : sum.rvars()) order.push_back(r);
+    sum.update().reorder(order).unroll(s[x_arg]);
+}
+
 }  // namespace antialiased

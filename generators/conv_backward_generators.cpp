@@ -299,24 +299,11 @@ class ConvGradInput : public ConvBackwardBase<ConvGradInput> {
 
         if (gpu) {
             // The scatter: one thread per (channel, image) for the whole map, so no two threads add to one
-            // element. The transposed convolution: the forward's register tile (conv_generator.cpp), one input
-            // channel x kColumns columns of accumulators a thread, 32 channel threads x 4 column threads a block.
-            constexpr int kColumns = 4;
-            Var jo("jo"), ji("ji"), cb("cb"), xb("xb"), ct("ct"), xt("xt"), xr("xr"), yn("yn");
+            // element. The transposed convolution: the forward's register tile (conv_algorithm.h).
+            Var jo("jo"), ji("ji");
             d_full.compute_root().gpu_tile(dj, dn, jo, ji, 32, 1, TailStrategy::GuardWithIf);
             d_full.update().gpu_tile(dj, dn, jo, ji, 32, 1, TailStrategy::GuardWithIf);
-            grad_input.fuse(y, n, yn)
-                .tile(c, x, cb, xb, ct, xt, 32, 4 * kColumns, TailStrategy::GuardWithIf)
-                .split(xt, xt, xr, kColumns)
-                .reorder(xr, ct, xt, cb, xb, yn)
-                .unroll(xr)
-                .gpu_blocks(cb, xb, yn)
-                .gpu_threads(ct, xt);
-            const std::vector<Var> iv = d_input.args();  // (ci, g, x, y, n)
-            // Constant extents for the accumulators (the guard on the last columns would make them variables).
-            d_input.compute_at(grad_input, ct).store_in(MemoryType::Register).unroll(iv[2]);
-            for (int d = 0; d < 5; d++) d_input.bound_extent(iv[d], d == 2 ? kColumns : 1);
-            d_input.update().reorder(iv[2], rd[0], rd[1], rd[2]).unroll(iv[2]);
+            schedule_gpu_register_tile(grad_input, d_input, 2);  // d_input (ci, g, x, y, n)
             return;
         }
         const int vector = natural_vector_size<float>();

@@ -104,28 +104,7 @@ class Conv2d : public Generator<Conv2d> {
         if (auto_schedule) return;  // bench/autoschedule_bench: an autoscheduler's schedule instead of this one
 
         if (get_target().has_gpu_feature()) {
-            // Register tile per thread: one output channel x kColumns columns of accumulators, so that each weight
-            // a thread loads feeds kColumns multiply-adds (one thread per output value loaded a weight per
-            // multiply-add). A block is 32 channel threads (a warp: the weights' blocks of 32 channels make their
-            // loads one coalesced row, and the warp's threads read the same input value, one broadcast) x 4
-            // column threads: 32 channels x 16 columns. The reduction runs in the thread, computed at the
-            // innermost thread variable (at an outer one each thread would compute the whole block's values).
-            constexpr int kColumns = 4;
-            Var cb("cb"), xb("xb"), ct("ct"), xt("xt"), xr("xr"), yn("yn");
-            output.fuse(y, n, yn)
-                .tile(co, x, cb, xb, ct, xt, 32, 4 * kColumns, TailStrategy::GuardWithIf)
-                .split(xt, xt, xr, kColumns)
-                .reorder(xr, ct, xt, cb, xb, yn)
-                .unroll(xr)
-                .gpu_blocks(cb, xb, yn)
-                .gpu_threads(ct, xt);
-            const std::vector<Var> cv = conv.args();  // (co, x, y, n)
-            const RDom cr = update_domain(conv);      // (ci, kx, ky)
-            // Constant extents for the accumulators (the guard on the map's last columns would make them
-            // variables; the padded input is defined past the map).
-            conv.compute_at(output, ct).store_in(MemoryType::Register).unroll(cv[1]);
-            for (int d = 0; d < 4; d++) conv.bound_extent(cv[d], d == 1 ? kColumns : 1);
-            conv.update().reorder(cv[1], cr.x, cr.y, cr.z).unroll(cv[1]);
+            schedule_gpu_register_tile(output, conv, 1);  // conv (co, x, y, n)
             return;
         }
         // Register tile (the default): 2 vectors of output channels x tile_x columns of accumulators, the 2
