@@ -36,6 +36,11 @@ class BlurPoolGeneratorBase : public Generator<T> {
     Input<int> pad_type{"pad_type", int(PadType::kReflect), int(PadType::kReflect), int(PadType::kZero)};
     Input<int> pad_off_x{"pad_off_x", 0, 0, kNoLimit};
     Input<int> pad_off_y{"pad_off_y", 0, 0, kNoLimit};
+    // The map an autoscheduler plans for (bench/layers.bzl compiles a forward variant per BlurPool shape; filter
+    // 4, stride 2); the hand schedules do not read them.
+    GeneratorParam<int> estimate_channels{"estimate_channels", 64};
+    GeneratorParam<int> estimate_px{"estimate_px", 112};
+    GeneratorParam<int> estimate_batch{"estimate_batch", 16};
 
   protected:
     // BlurPool of `source`, a width x height map (by default the input itself).
@@ -98,10 +103,11 @@ class BlurPoolGeneratorBase : public Generator<T> {
         }
     }
 
-    // All buffers start at 0; the estimates are ResNet-50's first BlurPool (N=16, C=64, 112 -> 56 px).
+    // All buffers start at 0; the estimates are those above (by default ResNet-50's first BlurPool, N=16, C=64,
+    // 112 -> 56 px).
     template <typename Buffer>
-    static void constrain(Buffer &buffer, int width, int height) {
-        const int extents[4] = {64, width, height, 16};
+    void constrain(Buffer &buffer, int width, int height) {
+        const int extents[4] = {estimate_channels, width, height, estimate_batch};
         for (int d = 0; d < 4; d++) {
             buffer.dim(d).set_min(0);
             buffer.dim(d).set_estimate(0, extents[d]);
@@ -128,9 +134,10 @@ class BlurPoolForward : public BlurPoolGeneratorBase<BlurPoolForward> {
         output(c, x, y, n) = blur.output(c, x, y, n);
 
         /* THE SCHEDULE */
-        constrain(input, 112, 112);
-        constrain(output, 56, 56);
+        constrain(input, estimate_px, estimate_px);
+        constrain(output, (estimate_px + 1) / 2, (estimate_px + 1) / 2);
         constrain_parameters();
+        if (auto_schedule) return;  // bench/autoschedule_bench: an autoscheduler's schedule instead
         schedule_forward(output, blur, Func());
     }
 };
