@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "bench/best_time.h"
+#include "bench/csv_output.h"
 #include "bench/conv2d_hand_tiles.h"
 #include "bench/conv2d_per_shape.h"
 #include "bench/conv2d_per_shape_small.h"
@@ -92,8 +93,7 @@ double seconds(Conv2dStage stage, const Layer &l, Buffer &input, Buffer &weights
         return stage(input.raw_buffer(), weights.raw_buffer(), bias.raw_buffer(), l.stride, l.stride, pad, pad, 1, 1,
                      1, 1, output.raw_buffer());
     };
-    if (run() != 0) return -1;
-    return best_seconds(run, FLAGS_seconds);
+    return best_stage_seconds(run, FLAGS_seconds);
 }
 
 }  // namespace
@@ -104,14 +104,7 @@ int main(int argc, char **argv) {
     gflags::ParseCommandLineFlags(&argc, &argv, true);
     halide_set_error_handler([](void *, const char *message) { std::fprintf(stderr, "%s\n", message); });
     std::ofstream csv;
-    if (!FLAGS_csv.empty()) {
-        csv.open(FLAGS_csv);
-        if (!csv) {
-            std::fprintf(stderr, "--csv: cannot write %s\n", FLAGS_csv.c_str());
-            return 1;
-        }
-        csv << "in,out,kernel,stride,px,count,variant,ms,gflops,peak_share\n";
-    }
+    if (!open_csv(csv, FLAGS_csv, "in,out,kernel,stride,px,count,variant,ms,gflops,peak_share")) return 1;
     const bool small = FLAGS_network == "resnet18_lpf3_32";
     if (!small && FLAGS_network != "resnet50_lpf4") {
         std::fprintf(stderr, "--network: %s is neither resnet50_lpf4 nor resnet18_lpf3_32\n", FLAGS_network.c_str());

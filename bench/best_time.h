@@ -26,4 +26,11 @@ inline double best_seconds(const std::function<void()> &run, double min_seconds,
     return best;
 }
 
+// The same for a compiled stage's call `run`, which returns Halide's error code: -1 when its first call fails (an
+// autoscheduled variant can fail on a shape its tiles do not fit; Halide's error handler says why).
+inline double best_stage_seconds(const std::function<int()> &run, double min_seconds) {
+    if (run() != 0) return -1;
+    return best_seconds([&] { run(); }, min_seconds);
+}
+
 }  // namespace antialiased

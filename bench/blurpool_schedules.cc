@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bench/best_time.h"
+#include "bench/csv_output.h"
 #include "bench/blurpool_per_shape.h"
 #include "generators/blurpool_forward_cpu.h"
 #include "generators/stage_enums.h"
@@ -32,8 +33,7 @@ double seconds(BlurPoolStage stage, Halide::Runtime::Buffer<float> &input, Halid
         return stage(input.raw_buffer(), kFilter, kFilter, kStride, kStride, int(PadType::kReflect), 0, 0,
                      output.raw_buffer());
     };
-    if (run() != 0) return -1;
-    return best_seconds(run, FLAGS_seconds);
+    return best_stage_seconds(run, FLAGS_seconds);
 }
 
 }  // namespace
@@ -44,14 +44,7 @@ int main(int argc, char **argv) {
     gflags::ParseCommandLineFlags(&argc, &argv, true);
     halide_set_error_handler([](void *, const char *message) { std::fprintf(stderr, "%s\n", message); });
     std::ofstream csv;
-    if (!FLAGS_csv.empty()) {
-        csv.open(FLAGS_csv);
-        if (!csv) {
-            std::fprintf(stderr, "--csv: cannot write %s\n", FLAGS_csv.c_str());
-            return 1;
-        }
-        csv << "channels,px,variant,ms,gbps\n";
-    }
+    if (!open_csv(csv, FLAGS_csv, "channels,px,variant,ms,gbps")) return 1;
     const std::vector<std::string> labels = {"manual", "Mullapudi2016", "Li2018", "Adams2019", "Adams2019 beam 4",
                                              "Adams2019 retrained"};
     std::printf("resnet50_lpf4's BlurPools (filter 4, stride 2, reflect), batch %d: ms (GB/s)\n%5s %4s |", kBatch,
