@@ -8,6 +8,19 @@ namespace {
 
 using namespace Halide;
 
+// The schedule of a per-element stage over flat vectors (the SGD step, scaled sums): memory-bound, so on the CPU
+// blocks of 16 K elements per core, two vectors per step; on a GPU 256 elements a block.
+void schedule_flat(Func f, const Target &target) {
+    Var i = f.args()[0], io("io");
+    if (target.has_gpu_feature()) {
+        f.gpu_tile(i, io, i, 256, TailStrategy::GuardWithIf);
+        return;
+    }
+    f.split(i, io, i, 16384, TailStrategy::GuardWithIf)
+        .parallel(io)
+        .vectorize(i, 2 * target.natural_vector_size<float>(), TailStrategy::GuardWithIf);
+}
+
 // Loss and gradient of the mean softmax cross-entropy of logits (k, 1, 1, n) (an (N, K, 1, 1) tensor, classes
 // innermost; the gradient the same) against labels (n): mean over n of logsumexp(logits[:, n]) - logits[label, n].
 // `shift` (n) is subtracted inside the exponentials for stability (the runtime passes each row's maximum);
@@ -101,15 +114,7 @@ class SgdStep : public Generator<SgdStep> {
         param.dim(0).set_estimate(0, 1 << 20);
         grad.dim(0).set_estimate(0, 1 << 20);
         buffer.dim(0).set_estimate(0, 1 << 20);
-        Var io("io");
-        if (get_target().has_gpu_feature()) {
-            updated.gpu_tile(i, io, i, 256, TailStrategy::GuardWithIf);
-            return;
-        }
-        // Memory-bound: blocks of 16 K elements per core, two vectors per step.
-        updated.split(i, io, i, 16384, TailStrategy::GuardWithIf)
-            .parallel(io)
-            .vectorize(i, 2 * natural_vector_size<float>(), TailStrategy::GuardWithIf);
+        schedule_flat(updated, get_target());
     }
 };
 
@@ -125,21 +130,14 @@ class ScaledSum : public Generator<ScaledSum> {
     Output<Buffer<float>> sum{"sum", 1};
 
     void generate() {
-        Var i("i"), io("io");
+        Var i("i");
         /* THE ALGORITHM */
         sum(i) = a * x(i) + b * y(i);
 
         /* THE SCHEDULE */
         x.dim(0).set_estimate(0, 1 << 20);
         y.dim(0).set_estimate(0, 1 << 20);
-        if (get_target().has_gpu_feature()) {
-            sum.gpu_tile(i, io, i, 256, TailStrategy::GuardWithIf);
-            return;
-        }
-        // Memory-bound, as the SGD step.
-        sum.split(i, io, i, 16384, TailStrategy::GuardWithIf)
-            .parallel(io)
-            .vectorize(i, 2 * natural_vector_size<float>(), TailStrategy::GuardWithIf);
+        schedule_flat(sum, get_target());
     }
 };
 
