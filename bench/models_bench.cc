@@ -12,7 +12,7 @@
 
 #include "bench/best_time.h"
 #include "models/zoo.h"
-#include "runtime/conv2d_dispatch.h"
+#include "runtime/tuned_dispatch.h"
 
 DEFINE_string(archs, "resnet50_lpf4,densenet121_lpf4,mobilenet_v2_lpf4", "comma-separated architectures");
 DEFINE_string(weights_dir, "", "folder with <arch>.pth written by models_torch.py");
@@ -22,8 +22,8 @@ DEFINE_string(batches, "1,16", "batch sizes");
 DEFINE_int32(size, 224, "image height and width");
 DEFINE_double(seconds, 5, "time per measurement (at least 2 runs)");
 DEFINE_int32(gpu, -1, "CUDA GPU to run on (tools/gpu_check.sh); -1: the CPU");
-DEFINE_bool(tuned, true, "run the convolutions of generators/conv2d_tuned.bzl's shapes with their tuned tiles "
-                         "(--notuned: the default hand schedule everywhere)");
+DEFINE_bool(tuned, true, "run the stages of the tuned tables' shapes with their tuned variants "
+                         "(runtime/tuned_dispatch.h; --notuned: the hand schedules everywhere)");
 DEFINE_bool(fuse, true, "fold batch norms and ReLUs into the convolutions (false: every layer its own stage)");
 
 namespace antialiased {
@@ -53,7 +53,7 @@ double images_per_second(const Module &model, int batch) {
 int main(int argc, char **argv) {
     using namespace antialiased;
     gflags::ParseCommandLineFlags(&argc, &argv, true);
-    use_tuned_conv2d(FLAGS_tuned);
+    use_tuned_stages(FLAGS_tuned);
     using Results = std::map<std::pair<std::string, int>, double>;  // (arch, batch) -> images/s
     auto read_results = [](const std::string &path) {
         Results results;

@@ -11,6 +11,7 @@
 #include "Halide.h"
 #include "adjoint_region.h"
 #include "activation.h"
+#include "estimates.h"
 
 namespace antialiased {
 namespace {
@@ -47,11 +48,6 @@ Func sum_over_map(const std::string &name, Func term, Expr width, Expr height, E
     sum(c) = cast<double>(0);
     sum(c) += cast<double>(term(c, r.x, r.y, r.z));
     return sum;
-}
-
-template <typename Map>
-void constrain_map(Map &map) {
-    for (int d = 0; d < 4; d++) map.dim(d).set_min(0).set_estimate(0, d == 0 ? 64 : d == 3 ? 16 : 56);
 }
 
 // A per-channel Func computed once, at the root, vectorized along channels. A sum over the map (an update over
@@ -185,6 +181,7 @@ class BatchNormTrainSum : public Generator<BatchNormTrainSum> {
   public:
     Input<Buffer<float>> input{"input", 4};
     Output<Buffer<double>> sum{"sum", 1};
+    MapEstimates estimates;  // the map an autoscheduler plans for (bench/layers.bzl)
 
     void generate() {
         Var c("c");
@@ -193,7 +190,9 @@ class BatchNormTrainSum : public Generator<BatchNormTrainSum> {
         sum(c) = sum_f(c);
 
         /* THE SCHEDULE */
-        constrain_map(input);
+        estimates.estimate(input);
+        estimates.estimate_channels(sum);
+        if (auto_schedule) return;  // the schedule experiments: an autoscheduler's schedule instead of this one
         schedule_per_channel_then_map(get_target(), Func(), {sum_f}, input.dim(0).extent(), {sum});
     }
 };
@@ -203,6 +202,7 @@ class BatchNormTrainSquaredDeviations : public Generator<BatchNormTrainSquaredDe
     Input<Buffer<float>> input{"input", 4};
     Input<Buffer<float>> mean{"mean", 1};
     Output<Buffer<double>> squared_deviations{"squared_deviations", 1};
+    MapEstimates estimates;
 
     void generate() {
         Var c("c"), x("x"), y("y"), n("n");
@@ -215,7 +215,10 @@ class BatchNormTrainSquaredDeviations : public Generator<BatchNormTrainSquaredDe
         squared_deviations(c) = sum_f(c);
 
         /* THE SCHEDULE */
-        constrain_map(input);
+        estimates.estimate(input);
+        estimates.estimate_channels(mean);
+        estimates.estimate_channels(squared_deviations);
+        if (auto_schedule) return;
         schedule_per_channel_then_map(get_target(), Func(), {sum_f}, input.dim(0).extent(), {squared_deviations});
     }
 };
@@ -257,6 +260,18 @@ class BatchNormTrainBase : public Generator<T> {
                                    int(Activation::kRelu6)};
     GeneratorInput<Buffer<float>> mean{"mean", 1};
     GeneratorInput<Buffer<float>> variance{"variance", 1};  // biased (divided by the count)
+    MapEstimates estimates;  // the map an autoscheduler plans for (bench/layers.bzl)
+
+  protected:
+    // The estimates of the layer's inputs, and of `maps`, the stage's other maps.
+    template <typename... Maps>
+    void estimate(Maps &...maps) {
+        estimates.estimate(input);
+        (estimates.estimate(maps), ...);
+        for (GeneratorInput<Buffer<float>> *v : {&weight, &bias, &mean, &variance}) estimates.estimate_channels(*v);
+        eps.set_estimate(1e-5f);
+        activation.set_estimate(int(Activation::kRelu));
+    }
 };
 
 // The forward pass, given the batch statistics.
@@ -269,8 +284,8 @@ class BatchNormTrainNormalize : public BatchNormTrainBase<BatchNormTrainNormaliz
         output(bn.c, bn.x, bn.y, bn.n) = bn.output(bn.c, bn.x, bn.y, bn.n);
 
         /* THE SCHEDULE */
-        constrain_map(input);
-        constrain_map(output);
+        estimate(output);
+        if (auto_schedule) return;
         schedule_per_channel_then_map(get_target(), output, {bn.negated_mean, bn.std_dev}, input.dim(0).extent());
     }
 };
@@ -312,10 +327,13 @@ class BatchNormTrainBackwardSums : public BatchNormTrainBackwardBase<BatchNormTr
         grad_bias(c) = d(bias_f)(c);
 
         /* THE SCHEDULE */
-        constrain_map(input);
-        constrain_map(grad_output);
+        estimate(grad_output);
         // Channels from 0 (so that the sums' channel index is known >= 0: one_pass).
-        for (Output<Buffer<float>> *sum : {&grad_negated_mean, &grad_std_dev, &grad_weight, &grad_bias}) sum->dim(0).set_min(0);
+        for (Output<Buffer<float>> *sum : {&grad_negated_mean, &grad_std_dev, &grad_weight, &grad_bias}) {
+            sum->dim(0).set_min(0);
+            estimates.estimate_channels(*sum);
+        }
+        if (auto_schedule) return;
         // The four sums read the same elements: one pass over the map, row by row. The statistics they use
         // (the standard deviation) once per channel, before.
         const std::vector<Func> sums = {d(bn->std_dev), d(bn->negated_mean), d(weight_f), d(bias_f)};
@@ -348,9 +366,11 @@ class BatchNormTrainBackwardInput : public BatchNormTrainBackwardBase<BatchNormT
         grad_input(c, x, y, n) = pointwise(d(input_f))(c, x, y, n) + through_statistics;
 
         /* THE SCHEDULE */
-        constrain_map(input);
-        constrain_map(grad_output);
-        constrain_map(grad_input);
+        estimate(grad_output, grad_input);
+        estimates.estimate_channels(grad_negated_mean);
+        estimates.estimate_channels(grad_std_dev);
+        count.set_estimate(int(estimates.px) * estimates.px * estimates.batch);
+        if (auto_schedule) return;
         // One pointwise pass in parallel rows, the per-channel values once each before.
         schedule_per_channel_then_map(get_target(), grad_input, {bn->negated_mean, bn->std_dev},
                                       input.dim(0).extent());

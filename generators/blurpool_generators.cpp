@@ -7,6 +7,7 @@
 #include "Halide.h"
 #include "adjoint_region.h"
 #include "blurpool_algorithm.h"
+#include "estimates.h"
 #include "max_pool_algorithm.h"
 
 #include <limits>
@@ -36,11 +37,9 @@ class BlurPoolGeneratorBase : public Generator<T> {
     Input<int> pad_type{"pad_type", int(PadType::kReflect), int(PadType::kReflect), int(PadType::kZero)};
     Input<int> pad_off_x{"pad_off_x", 0, 0, kNoLimit};
     Input<int> pad_off_y{"pad_off_y", 0, 0, kNoLimit};
-    // The map an autoscheduler plans for (bench/layers.bzl compiles a forward variant per BlurPool shape; filter
-    // 4, stride 2); the hand schedules do not read them.
-    GeneratorParam<int> estimate_channels{"estimate_channels", 64};
-    GeneratorParam<int> estimate_px{"estimate_px", 112};
-    GeneratorParam<int> estimate_batch{"estimate_batch", 16};
+    // The input map an autoscheduler plans for (bench/layers.bzl compiles a variant per BlurPool shape; filter 4,
+    // stride 2, so the output is (px + 1) / 2 wide).
+    MapEstimates estimates;
 
   protected:
     // BlurPool of `source`, a width x height map (by default the input itself).
@@ -103,16 +102,8 @@ class BlurPoolGeneratorBase : public Generator<T> {
         }
     }
 
-    // All buffers start at 0; the estimates are those above (by default ResNet-50's first BlurPool, N=16, C=64,
-    // 112 -> 56 px).
-    template <typename Buffer>
-    void constrain(Buffer &buffer, int width, int height) {
-        const int extents[4] = {estimate_channels, width, height, estimate_batch};
-        for (int d = 0; d < 4; d++) {
-            buffer.dim(d).set_min(0);
-            buffer.dim(d).set_estimate(0, extents[d]);
-        }
-    }
+    // The planned output's size.
+    int output_px() const { return (estimates.px + 1) / 2; }
     void constrain_parameters() {
         filt_x.set_estimate(4);
         filt_y.set_estimate(4);
@@ -134,8 +125,8 @@ class BlurPoolForward : public BlurPoolGeneratorBase<BlurPoolForward> {
         output(c, x, y, n) = blur.output(c, x, y, n);
 
         /* THE SCHEDULE */
-        constrain(input, estimate_px, estimate_px);
-        constrain(output, (estimate_px + 1) / 2, (estimate_px + 1) / 2);
+        estimates.estimate(input);
+        estimates.estimate(output, output_px());
         constrain_parameters();
         if (auto_schedule) return;  // bench/autoschedule_bench: an autoscheduler's schedule instead
         schedule_forward(output, blur, Func());
@@ -162,8 +153,8 @@ class MaxBlurPoolForward : public BlurPoolGeneratorBase<MaxBlurPoolForward> {
         output(c, x, y, n) = blur.output(c, x, y, n);
 
         /* THE SCHEDULE */
-        constrain(input, 112, 112);
-        constrain(output, 56, 56);
+        estimates.estimate(input);
+        estimates.estimate(output, output_px());
         constrain_parameters();
         max_kernel.set_estimate(2);
         max_pad.set_estimate(0);
@@ -196,10 +187,11 @@ class BlurPoolBackward : public BlurPoolGeneratorBase<BlurPoolBackward> {
         grad_input(c, x, y, n) = d_input(c, x, y, n);
 
         /* THE SCHEDULE */
-        constrain(input, 112, 112);
-        constrain(grad_output, 56, 56);
-        constrain(grad_input, 112, 112);
+        estimates.estimate(input);
+        estimates.estimate(grad_output, output_px());
+        estimates.estimate(grad_input);
         constrain_parameters();
+        if (auto_schedule) return;  // the schedule experiments: an autoscheduler's schedule instead
         // Loop orders of the scatters, innermost first, in the adjoints' own names: channels, then the
         // contiguous spatial axis, then the taps, then the rows, so each row of the target is revisited while
         // it is in L1.

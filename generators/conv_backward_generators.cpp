@@ -7,18 +7,13 @@
 #include "Halide.h"
 #include "adjoint_region.h"
 #include "conv_algorithm.h"
+#include "estimates.h"
 #include "skip_padding.h"
 
 namespace antialiased {
 namespace {
 
 using namespace Halide;
-
-template <typename Map>
-void estimate_map(Map &map, int channels, int size) {
-    for (int d = 0; d < 4; d++) map.dim(d).set_min(0);
-    map.dim(0).set_estimate(0, channels).dim(1).set_estimate(0, size).dim(2).set_estimate(0, size).dim(3).set_estimate(0, 16);
-}
 
 // The adjoint of a Func read at its reduction's points, f(args) += select(args inside the reduction's domain,
 // term, 0), as a sum that leaves the guard out: for the caller who realizes it only inside that domain, where
@@ -60,6 +55,15 @@ class ConvBackwardBase : public Generator<T> {
     GeneratorInput<int> dilation_x{"dilation_x", 1, 1, 1024};
     GeneratorInput<int> dilation_y{"dilation_y", 1, 1, 1024};
     GeneratorInput<int> groups{"groups", 1, 1, 1 << 20};
+    // The layer an autoscheduler plans for (bench/layers.bzl compiles a variant per layer shape).
+    ConvEstimates estimates;
+
+  protected:
+    // The estimates of grad_output and of the geometry's scalars.
+    void estimate_base() {
+        estimates.estimate_output(grad_output);
+        estimates.estimate_geometry(stride_x, stride_y, pad_x, pad_y, dilation_x, dilation_y, groups);
+    }
 };
 
 // d(loss)/d(weights) and d(loss)/d(bias) given d(loss)/d(output): the adjoint of conv2d() with respect to its
@@ -120,9 +124,11 @@ class ConvGradWeights : public ConvBackwardBase<ConvGradWeights> {
         grad_bias(co) = d_bias(co % block, co / block);
 
         /* THE SCHEDULE */
-        estimate_map(input, 64, 56);
-        estimate_map(grad_output, 64, 56);
-        for (int d = 0; d < 4; d++) grad_weights.dim(d).set_min(0);
+        estimate_base();
+        estimates.estimate_input(input);
+        kernel_x.set_estimate(estimates.kernel);
+        kernel_y.set_estimate(estimates.kernel);
+        estimates.estimate_weights(grad_weights);
         // The gradient's extents stated in terms of the inputs: autodiff guards every term with the reduction's
         // bounds (ci < in_group, kx < kernel_x, ...), and only so can Halide prove them true away from the tiles'
         // tails and drop them from the inner loop.
@@ -130,9 +136,8 @@ class ConvGradWeights : public ConvBackwardBase<ConvGradWeights> {
             .dim(1).set_extent(in_group)
             .dim(2).set_extent(kernel_x)
             .dim(3).set_extent(kernel_y);
-        grad_bias.dim(0).set_min(0);
-        grad_weights.dim(0).set_estimate(0, 64).dim(1).set_estimate(0, 64).dim(2).set_estimate(0, 3).dim(3).set_estimate(0, 3);
-        grad_bias.dim(0).set_estimate(0, 64);
+        grad_bias.dim(0).set_min(0).set_estimate(0, estimates.out);
+        if (auto_schedule) return;  // the schedule experiments: an autoscheduler's schedule instead of this one
         const std::vector<RVar> r = d_weights.rvars();  // (x, y, n) of the forward
         const std::vector<RVar> rb = d_bias.rvars();
 
@@ -289,10 +294,10 @@ class ConvGradInput : public ConvBackwardBase<ConvGradInput> {
         }
 
         /* THE SCHEDULE */
-        for (int d = 0; d < 4; d++) weights_t.dim(d).set_min(0);
-        weights_t.dim(0).set_estimate(0, 64).dim(1).set_estimate(0, 64).dim(2).set_estimate(0, 3).dim(3).set_estimate(0, 3);
-        estimate_map(grad_output, 64, 56);
-        estimate_map(grad_input, 64, 56);
+        estimate_base();
+        estimates.estimate_weights(weights_t, true);
+        estimates.estimate_input(grad_input);
+        if (auto_schedule) return;  // the schedule experiments: an autoscheduler's schedule instead of this one
         const std::vector<RVar> rd = d_input.rvars();  // (co within group, kx, ky)
         const Var dj = d_full.args()[0], dn = d_full.args()[4];
         const Var dci = d_input.args()[0], dg = d_input.args()[1], dx = d_input.args()[2];

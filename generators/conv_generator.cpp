@@ -9,6 +9,7 @@
 #include "Halide.h"
 #include "activation.h"
 #include "conv_algorithm.h"
+#include "estimates.h"
 #include "skip_padding.h"
 #include "weight_blocks.h"
 
@@ -31,14 +32,8 @@ class Conv2d : public Generator<Conv2d> {
     Input<int> groups{"groups", 1, 1, 1 << 20};
     Input<int> activation{"activation", int(Activation::kNone), int(Activation::kNone), int(Activation::kRelu6)};
     Output<Buffer<float>> output{"output", 4};
-    // The layer an autoscheduler plans for (bench/autoschedule_bench compiles a variant per layer shape, padding
-    // kernel / 2); the hand schedule below does not read them.
-    GeneratorParam<int> estimate_in{"estimate_in", 64};
-    GeneratorParam<int> estimate_out{"estimate_out", 64};
-    GeneratorParam<int> estimate_kernel{"estimate_kernel", 3};
-    GeneratorParam<int> estimate_stride{"estimate_stride", 1};
-    GeneratorParam<int> estimate_px{"estimate_px", 56};
-    GeneratorParam<int> estimate_batch{"estimate_batch", 16};
+    // The layer an autoscheduler plans for (bench/layers.bzl compiles a variant per layer shape).
+    ConvEstimates estimates;
     // The hand schedule's register tile (0: the defaults below, chosen for the zoo at 224 px), for the schedule
     // experiments' search per layer shape (generators/conv2d_tiles.bzl HAND_TILES) and the variants tuned for a
     // shape that the runtime dispatches to: vectors of output channels (1, 2 or 4: within or across whole weight
@@ -89,17 +84,13 @@ class Conv2d : public Generator<Conv2d> {
         for (int d = 0; d < 5; d++) weights.dim(d).set_min(0);
         weights.dim(0).set_extent(kWeightBlock);
         bias.dim(0).set_min(0);
-        const int in = estimate_in, out = estimate_out, k = estimate_kernel, stride = estimate_stride,
-                  px = estimate_px, batch = estimate_batch, out_px = (px + 2 * (k / 2) - k) / stride + 1;
-        input.dim(0).set_estimate(0, in).dim(1).set_estimate(0, px).dim(2).set_estimate(0, px).dim(3).set_estimate(0, batch);
-        weights.dim(1).set_estimate(0, in).dim(2).set_estimate(0, k).dim(3).set_estimate(0, k);
-        weights.dim(4).set_estimate(0, weight_blocks(out));
-        bias.dim(0).set_estimate(0, out);
-        output.dim(0).set_estimate(0, out).dim(1).set_estimate(0, out_px).dim(2).set_estimate(0, out_px);
-        output.dim(3).set_estimate(0, batch);
-        for (Input<int> *scalar : {&stride_x, &stride_y}) scalar->set_estimate(stride);
-        for (Input<int> *scalar : {&pad_x, &pad_y}) scalar->set_estimate(k / 2);
-        for (Input<int> *scalar : {&dilation_x, &dilation_y, &groups}) scalar->set_estimate(1);
+        estimates.estimate_input(input);
+        estimates.estimate_output(output);
+        weights.dim(1).set_estimate(0, estimates.in);
+        weights.dim(2).set_estimate(0, estimates.kernel).dim(3).set_estimate(0, estimates.kernel);
+        weights.dim(4).set_estimate(0, weight_blocks(estimates.out));
+        bias.dim(0).set_estimate(0, estimates.out);
+        estimates.estimate_geometry(stride_x, stride_y, pad_x, pad_y, dilation_x, dilation_y, groups);
         activation.set_estimate(int(Activation::kRelu));
         if (auto_schedule) return;  // bench/autoschedule_bench: an autoscheduler's schedule instead of this one
 

@@ -104,6 +104,26 @@ def halide_autoscheduled_library(name, generator, generator_name, autoscheduler,
         visibility = visibility,
     )
 
+# Halide 14's autoschedulers as the schedule experiments run them (bench/layers.bzl): (the tables' label, the
+# autoscheduler, for Adams2019 the width of its beam search (1: greedy) and its cost model: the one Halide ships,
+# trained on other machines, or that model retrained on this one by bench/retrain_adams2019.sh, its result kept in
+# bench/figures).
+AUTOSCHEDULERS = [
+    ("Mullapudi2016", "Mullapudi2016", 0, None),
+    ("Li2018", "Li2018", 0, None),
+    ("Adams2019", "Adams2019", 1, None),
+    ("Adams2019 beam 4", "Adams2019", 4, None),
+    ("Adams2019 retrained", "Adams2019", 1, "//bench:figures/adams2019_retrained.weights"),
+]
+
+def autoscheduled_variant(name, generator, generator_name, label, params):
+    """halide_autoscheduled_library as the AUTOSCHEDULERS row labelled `label` configures it."""
+    for row_label, autoscheduler, beam, weights in AUTOSCHEDULERS:
+        if row_label == label:
+            halide_autoscheduled_library(name, generator, generator_name, autoscheduler, params, beam, weights)
+            return
+    fail("no autoscheduler labelled '%s' in AUTOSCHEDULERS" % label)
+
 def halide_runtime(name, generator, visibility = None):
     """The one Halide runtime for every target in TARGETS."""
     native.genrule(

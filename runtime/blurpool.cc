@@ -8,6 +8,7 @@
 #include "generators/blurpool_forward_cuda.h"
 #include "generators/blurpool_forward_opencl.h"
 #include "runtime/error.h"
+#include "runtime/tuned_dispatch.h"
 
 namespace antialiased {
 namespace {
@@ -88,6 +89,11 @@ Shape BlurPool::output_shape(const Shape &input) const {
 Tensor BlurPool::forward(const Tensor &input, const Device &device) const {
     Tensor output = Tensor::uninitialized(output_shape(input.shape()));
     auto pipeline = device.pick(blurpool_forward_cpu, blurpool_forward_cuda, blurpool_forward_opencl);
+    if (!device.is_gpu() && input.shape().h == input.shape().w) {
+        const TunedBlurPool *tuned = tuned_blurpool(channels_, input.shape().w, x_.filt_size, y_.filt_size, x_.stride,
+                                                    y_.stride, int(pad_type_), x_.pad_off, y_.pad_off);
+        if (tuned) pipeline = tuned->stage;
+    }
     check_halide(pipeline(input.raw(), x_.filt_size, y_.filt_size, x_.stride, y_.stride, int(pad_type_),
                           x_.pad_off, y_.pad_off, output.raw()),
                  "BlurPool forward on " + device.name());

@@ -68,9 +68,9 @@
 #include "generators/scale_shift_opencl.h"
 #include "generators/weight_blocks.h"
 #include "runtime/batch_norm_training.h"
-#include "runtime/conv2d_dispatch.h"
 #include "runtime/error.h"
 #include "runtime/memory_pool.h"
+#include "runtime/tuned_dispatch.h"
 
 namespace antialiased {
 namespace {

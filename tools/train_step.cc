@@ -19,10 +19,10 @@
 #include <chrono>
 #include <cstdio>
 
-#include "runtime/conv2d_dispatch.h"
 #include "runtime/memory_pool.h"
 #include "runtime/npy.h"
 #include "runtime/trainer.h"
+#include "runtime/tuned_dispatch.h"
 #include "tools/model_flags.h"
 #include "tools/tool_main.h"
 
@@ -36,8 +36,8 @@ DEFINE_bool(dropout, true, "dropout layers active (--no-dropout: the identity, t
 DEFINE_uint32(seed, 0, "seed of the dropout masks");
 DEFINE_string(save, "", "where to write the updated checkpoint (.pth)");
 DEFINE_string(losses, "", "where to write the losses, float32 .npy (T,)");
-DEFINE_bool(tuned, true, "run the convolutions of generators/conv2d_tuned.bzl's shapes with their tuned tiles "
-                         "(--notuned: the default hand schedule everywhere, to compare)");
+DEFINE_bool(tuned, true, "run the stages of the tuned tables' shapes with their tuned variants "
+                         "(runtime/tuned_dispatch.h; --notuned: the hand schedules everywhere, to compare)");
 
 namespace antialiased {
 namespace {
@@ -49,7 +49,7 @@ void run() {
         if (value.empty()) throw Error(std::string(flag) + " is required");
     }
     if (FLAGS_steps < 1) throw Error("--steps must be >= 1");
-    use_tuned_conv2d(FLAGS_tuned);
+    use_tuned_stages(FLAGS_tuned);
     Model model = build_model(flags.arch, flags.options);
     load_weights(*model, FLAGS_weights);
     const Tensor images = read_npy_tensor(FLAGS_input);
