@@ -1,7 +1,8 @@
 // The schedule experiments of the stages other than the forward convolution (bench/autoschedule_bench has that
 // one, with its tile search): the convolution's gradients, BlurPool and its gradient, batch norm's training
-// stages. For every shape of each stage in a network, the hand schedule against each autoscheduler's variant
-// planned for that shape (bench/layers.bzl stage_experiments). Every variant runs on buffers of the shape, made
+// stages. For every shape of a stage in a network, the hand schedule against each autoscheduler's variant planned
+// for that shape (bench/layers.bzl stage_experiments links this program once per network and stage, with that
+// list of variants; bench/run_schedules.sh runs them). Every variant runs on buffers of the shape, made
 // from the estimates Halide compiles into its metadata (inputs random, scalars at their estimates), so that one
 // program times any stage: adding a stage to the experiments takes no code here.
 //
@@ -18,7 +19,6 @@
 #include <fstream>
 #include <map>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -28,8 +28,6 @@
 #include "bench/peak_flops.h"
 #include "bench/stage_variant.h"
 
-DEFINE_string(stages, "", "the stages to time, comma separated (default: all of the network's; --list names them)");
-DEFINE_bool(list, false, "list the experiment's stages and their shapes, and exit");
 DEFINE_double(seconds, 0.3, "time per measurement (at least 2 runs after a warm-up)");
 DEFINE_int32(rounds, 3, "measurements of each variant, taking turns with the shape's other variants: the best counts "
                         "(this VM's speed drifts within seconds)");
@@ -99,15 +97,6 @@ class Arguments {
     size_t bytes_ = 0;
 };
 
-std::vector<std::string> split(const std::string &list) {
-    std::vector<std::string> items;
-    std::stringstream stream(list);
-    for (std::string item; std::getline(stream, item, ',');) {
-        if (!item.empty()) items.push_back(item);
-    }
-    return items;
-}
-
 }  // namespace
 }  // namespace antialiased
 
@@ -126,17 +115,6 @@ int main(int argc, char **argv) {
             first_rows[v.stage].push_back(i);
         }
     }
-    if (FLAGS_list) {
-        for (const std::string &s : stages) std::printf("%s: %zu shapes\n", s.c_str(), first_rows[s].size());
-        return 0;
-    }
-    std::vector<std::string> chosen = FLAGS_stages.empty() ? stages : split(FLAGS_stages);
-    for (const std::string &s : chosen) {
-        if (!first_rows.count(s)) {
-            std::fprintf(stderr, "--stages: no stage %s in this experiment (--list names them)\n", s.c_str());
-            return 1;
-        }
-    }
     std::ofstream csv;
     if (!open_csv(csv, FLAGS_csv, "stage,shape,variant,ms,gbps,gflops,peak_share")) return 1;
     const double peak_gbps = peak_copy_gbps(), peak = peak_gflops();
@@ -144,8 +122,8 @@ int main(int argc, char **argv) {
                 "convolution's gradients)\n", peak_gbps, peak);
     std::mt19937 rng(0);
     size_t done = 0, total = 0;
-    for (const std::string &s : chosen) total += first_rows[s].size();
-    for (const std::string &stage : chosen) {
+    for (const std::string &s : stages) total += first_rows[s].size();
+    for (const std::string &stage : stages) {
         std::printf("\n%s\n", stage.c_str());
         for (size_t first : first_rows[stage]) {
             Arguments args(variants[first].metadata(), rng);
