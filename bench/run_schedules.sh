@@ -58,10 +58,10 @@ if [[ ",$stages," == *",conv2d,"* ]]; then
     /usr/bin/python3 bench/plot_schedules.py "$out/schedules.csv" "$out/schedules.png" "$network"
 fi
 if [ ${#stage_list[@]} -gt 0 ]; then
-    rm -f "$out/stages.csv"
+    echo "stage,shape,variant,ms,gbps,gflops,peak_share" > "$out/stages.csv"  # bench/stage_schedules.cc's columns
     for stage in "${stage_list[@]}"; do
         "$bin/stage_schedules_${network}_$stage" --rounds "$rounds" --csv "$out/$stage.csv"
-        if [ -f "$out/stages.csv" ]; then tail -n +2 "$out/$stage.csv"; else cat "$out/$stage.csv"; fi >> "$out/stages.csv"
+        tail -n +2 "$out/$stage.csv" >> "$out/stages.csv"
         rm "$out/$stage.csv"
     done
     /usr/bin/python3 bench/plot_stages.py "$out/stages.csv" "$out/stages.png" "$network"

@@ -24,6 +24,7 @@
 #include "generators/batch_norm_train_sum_opencl.h"
 #include "runtime/error.h"
 #include "runtime/scaled_sum.h"
+#include "runtime/tuned_dispatch.h"
 
 namespace antialiased {
 namespace {
@@ -97,6 +98,9 @@ Tensor batch_norm_train_normalize(const Tensor &input, const Parameter &weight, 
     auto pipeline = device.pick(batch_norm_train_normalize_cpu,
                                 batch_norm_train_normalize_cuda,
                                 batch_norm_train_normalize_opencl);
+    if (!device.is_gpu() && input.shape().h == input.shape().w) {
+        pipeline = tuned_batch_norm_train_normalize(input.shape().c, input.shape().w);
+    }
     check_halide(pipeline(input.raw(), weight.on(device).raw_buffer(), bias.on(device).raw_buffer(), eps,
                           int(activation), statistics.mean->on(device).raw_buffer(),
                           statistics.variance->on(device).raw_buffer(), output.raw()),
@@ -150,9 +154,13 @@ BatchNormGradients batch_norm_train_backward(const Tensor &input, const Paramete
         }
     }
     g.grad_input = Tensor::uninitialized(input.shape());
-    check_halide(device.pick(batch_norm_train_backward_input_cpu,
-                             batch_norm_train_backward_input_cuda,
-                             batch_norm_train_backward_input_opencl)(
+    auto input_gradient = device.pick(batch_norm_train_backward_input_cpu,
+                                      batch_norm_train_backward_input_cuda,
+                                      batch_norm_train_backward_input_opencl);
+    if (!device.is_gpu() && input.shape().h == input.shape().w) {
+        input_gradient = tuned_batch_norm_train_backward_input(c, input.shape().w);
+    }
+    check_halide(input_gradient(
                      input.raw(), w.raw_buffer(), b.raw_buffer(), eps, int(activation), m.raw_buffer(), v.raw_buffer(),
                      grad_output.raw(), gm.raw_buffer(), gs.raw_buffer(), int(statistics.count), g.grad_input.raw()),
                  "BatchNorm2d (training) backward" + where);

@@ -90,9 +90,8 @@ Tensor BlurPool::forward(const Tensor &input, const Device &device) const {
     Tensor output = Tensor::uninitialized(output_shape(input.shape()));
     auto pipeline = device.pick(blurpool_forward_cpu, blurpool_forward_cuda, blurpool_forward_opencl);
     if (!device.is_gpu() && input.shape().h == input.shape().w) {
-        const TunedBlurPool *tuned = tuned_blurpool(channels_, input.shape().w, x_.filt_size, y_.filt_size, x_.stride,
-                                                    y_.stride, int(pad_type_), x_.pad_off, y_.pad_off);
-        if (tuned) pipeline = tuned->stage;
+        pipeline = tuned_blurpool_forward(channels_, input.shape().w, x_.filt_size, y_.filt_size, x_.stride,
+                                          y_.stride, int(pad_type_), x_.pad_off, y_.pad_off);
     }
     check_halide(pipeline(input.raw(), x_.filt_size, y_.filt_size, x_.stride, y_.stride, int(pad_type_),
                           x_.pad_off, y_.pad_off, output.raw()),
