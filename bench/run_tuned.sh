@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The tuned table's effect in one run (issue 20): a network's inference (images/s) and SGD steps (s) with the
-# convolutions of generators/conv2d_tuned.bzl's shapes on their tuned tiles, and with the default hand schedule
+# stages of the tuned tables' shapes on their tuned variants, and with the hand schedules
 # everywhere (--notuned), alternating ROUNDS times (this VM's speed drifts within minutes: never compare two runs
-# minutes apart). Same weights and batch; the results are bit-identical (tests/conv2d_dispatch_test).
+# minutes apart). Same weights and batch; the results are bit-identical (tests/tuned_dispatch_test).
 #   bash bench/run_tuned.sh [ARCH] [SIZE] [BATCH]     (default resnet50_lpf4 224 16, ROUNDS=2: ~6 min)
 set -euo pipefail
 cd "$(dirname "$0")/.."
