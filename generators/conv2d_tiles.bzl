@@ -1,7 +1,7 @@
 """The forward convolution's hand schedule with other register tiles (generators/conv_generator.cpp's tile_vectors,
 tile_columns, tile_images), for the schedule experiments' search per layer shape (bench/autoschedule_bench) and
 for the layer shapes where one won (conv2d_tuned.bzl, which bench/tuned_table.py writes from the experiment's
-tables), which the runtime dispatches to (runtime/conv2d_dispatch.h)."""
+tables), which the runtime dispatches to (runtime/tuned_dispatch.h)."""
 
 load(":conv2d_tuned.bzl", "CONV2D_TUNED")
 load(":halide_library.bzl", "halide_cpu_variant", "variant_list_library")
@@ -30,7 +30,7 @@ def conv2d_tile_variants():
         )
 
 def conv2d_tuned_table(name):
-    """`:<name>`, header `<name>.h`: CONV2D_TUNED as the C++ list kConv2dTuned of runtime/conv2d_dispatch.h's
+    """`:<name>`, header `<name>.h`: CONV2D_TUNED as the C++ list kConv2dTuned of runtime/conv2d_stage.h's
     TunedConv2d, with the variants it names."""
     tiles = []
     for row in CONV2D_TUNED:
