@@ -8,8 +8,8 @@
 #   stage_experiments lists them); default: all. The search budget: --retrain MINUTES first retrains Adams2019's
 #   cost model for that long (bench/retrain_adams2019.sh, into bench/figures/adams2019_retrained.weights, which the
 #   "Adams2019 retrained" variants then use; default: the kept model), --rounds N measurements per contender (a
-#   variant within 1.5x of the shape's best), taking turns (default 3; the forward convolution measures once); --hand_only: the forward convolution's tile search
-#   alone. A line per shape as it goes; writes OUT_DIR/schedules.csv and .png (the forward convolution) and
+#   variant within 1.5x of the shape's best), taking turns (default 3; the forward convolution measures once);
+#   --hand_only: the forward convolution's tile search alone. A line per shape as it goes; writes OUT_DIR/schedules.csv and .png (the forward convolution) and
 #   OUT_DIR/stages.csv and .png (the other stages). Budget on 2 cores (measured 2026-12-03): resnet50_lpf4,
 #   everything, ~32 min to build the first time (~690 generator runs) and ~25 to time; resnet18_lpf3_32, 756 s end
 #   to end with its other stages already built.
