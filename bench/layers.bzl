@@ -2,9 +2,11 @@
 includes them as generated C++) and that the schedule experiments compile a variant per shape for (bench/BUILD)."""
 
 load("//generators:conv2d_tiles.bzl", "HAND_TILES", "tile_function")
+load("//generators:estimates.bzl", "conv_estimates", "map_estimates")
 load(
     "//generators:halide_library.bzl",
     "AUTOSCHEDULERS",
+    "autoscheduled_function",
     "autoscheduled_variant",
     "variant_list_library",
     "write_lines",
@@ -116,12 +118,13 @@ def layers_initializers(name, layers):
 
 def _autoscheduled_variants(stage, generator_name, suffix, params, autoschedulers = AUTOSCHEDULERS):
     """For every autoscheduler of `autoschedulers` (AUTOSCHEDULERS' rows), `generator_name` scheduled for the
-    generator parameters `params` (function `<stage>_<autoscheduler>[beam<B>]_<suffix>`, defined once in the package however many experiments list it;
-    but those in AUTOSCHEDULER_FAILURES): their (label, function, why it was not compiled or None)s. Tagged manual: only the schedule
-    experiments build them (one generator run each)."""
+    generator parameters `params` (function autoscheduled_function(stage, label, suffix), defined once in the
+    package however many experiments list it; but those in AUTOSCHEDULER_FAILURES): their (label, function, why it
+    was not compiled or None)s. Tagged manual: only the schedule experiments build them (one generator run
+    each)."""
     variants = []
     for label, _, _, _ in autoschedulers:
-        function = "%s_%s_%s" % (stage, label.lower().replace(" ", ""), suffix)
+        function = autoscheduled_function(stage, label, suffix)
         if function not in AUTOSCHEDULER_FAILURES and not native.existing_rule(function):
             autoscheduled_variant(function, "//generators:generators", generator_name, label, params)
         variants.append((label, function, AUTOSCHEDULER_FAILURES.get(function)))
@@ -170,18 +173,6 @@ def conv2d_hand_tiles(name, array):
         deps = ["//generators:" + tile_function(tile) for tile in tiles] + [":conv2d_variant"],
     )
 
-def conv_estimates(shape, batch):
-    """The convolution generators' estimate parameters (generators/estimates.h ConvEstimates) for the layer
-    (in, out, kernel, stride, px) with batch `batch`."""
-    return {
-        "estimate_in": shape[0],
-        "estimate_out": shape[1],
-        "estimate_kernel": shape[2],
-        "estimate_stride": shape[3],
-        "estimate_px": shape[4],
-        "estimate_batch": batch,
-    }
-
 def _distinct(items):
     result = []
     for item in items:
@@ -189,25 +180,14 @@ def _distinct(items):
             result.append(item)
     return result
 
-def _batch_suffix(batch):
-    return "" if batch == 16 else "_b%d" % batch
-
 def _conv_shapes(shapes, batch):
     """(function suffix, generator parameters, the table's label) of each layer shape (in, out, kernel, stride,
     px)."""
-    return [(
-        "_".join([str(v) for v in shape]) + _batch_suffix(batch),
-        conv_estimates(shape, batch),
-        "%d>%d k%d s%d %dpx" % shape,
-    ) for shape in shapes]
+    return [conv_estimates(shape, batch) + ("%d>%d k%d s%d %dpx" % shape,) for shape in shapes]
 
 def _map_shapes(maps, batch):
-    """The same for each map (channels, px) (generators/estimates.h MapEstimates)."""
-    return [(
-        "%d_%d%s" % (channels, px, _batch_suffix(batch)),
-        {"estimate_channels": channels, "estimate_px": px, "estimate_batch": batch},
-        "%dch %dpx" % (channels, px),
-    ) for channels, px in maps]
+    """The same for each map (channels, px)."""
+    return [map_estimates(channels, px, batch) + ("%dch %dpx" % (channels, px),) for channels, px in maps]
 
 # The batch-norm stages of training, in the order a step runs them.
 BATCH_NORM_STAGES = [

@@ -85,8 +85,8 @@ def halide_autoscheduled_library(name, generator, generator_name, autoscheduler,
     """`:<name>`, function `<name>`: the generator for the CPU, scheduled by Halide's `autoscheduler`
     (Mullapudi2016, Li2018 or Adams2019, the last with a beam search of `beam` states, 1: greedy, and the cost
     model `weights`, a .weights file, instead of the one it ships) instead of by hand, with the generator
-    parameters `params` (e.g. the estimates it plans for). For the schedule experiments of
-    bench/autoschedule_bench; tagged manual, so `//...` does not build them.
+    parameters `params` (e.g. the estimates it plans for). For the schedule experiments (bench/layers.bzl) and the
+    tuned tables (tuned_map_stages.bzl); tagged manual, so `//...` builds only those a built target depends on.
     """
     env = ""
     if autoscheduler == "Adams2019":
@@ -115,6 +115,11 @@ AUTOSCHEDULERS = [
     ("Adams2019 beam 4", "Adams2019", 4, None),
     ("Adams2019 retrained", "Adams2019", 1, "//bench:figures/adams2019_retrained.weights"),
 ]
+
+def autoscheduled_function(stage, label, suffix):
+    """The function (and library) name of `stage` scheduled by the AUTOSCHEDULERS row labelled `label` for the
+    shape whose estimates' suffix is `suffix` (estimates.bzl): `<stage>_<label, lower case, no spaces>_<suffix>`."""
+    return "%s_%s_%s" % (stage, label.lower().replace(" ", ""), suffix)
 
 def autoscheduled_variant(name, generator, generator_name, label, params):
     """halide_autoscheduled_library as the AUTOSCHEDULERS row labelled `label` configures it."""

@@ -2,7 +2,8 @@
 bench/tuned_table.py writes from the experiments' tables), compiled in for the runtime to dispatch those shapes to
 (runtime/tuned_dispatch.h)."""
 
-load(":halide_library.bzl", "autoscheduled_variant", "variant_list_library")
+load(":estimates.bzl", "map_estimates")
+load(":halide_library.bzl", "autoscheduled_function", "autoscheduled_variant", "variant_list_library")
 load(":map_stages_tuned.bzl", "MAP_STAGES_TUNED")
 
 # The stages the runtime can dispatch to a tuned variant: those whose buffers are maps (c, x, y, n) of one shape.
@@ -19,9 +20,9 @@ def tuned_map_stage_tables():
     for stage in TUNED_MAP_STAGES:
         rows, functions = MAP_STAGES_TUNED.get(stage, []), []
         for channels, px, label in rows:
-            function = "%s_%s_%d_%d" % (stage, label.lower().replace(" ", ""), channels, px)
-            autoscheduled_variant(function, ":generators", stage, label,
-                                  {"estimate_channels": channels, "estimate_px": px, "estimate_batch": 16})
+            suffix, params = map_estimates(channels, px, 16)
+            function = autoscheduled_function(stage, label, suffix)
+            autoscheduled_variant(function, ":generators", stage, label, params)
             functions.append(function)
         variant_list_library(
             name = stage + "_tuned",
