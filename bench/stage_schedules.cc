@@ -14,11 +14,9 @@
 #include <HalideBuffer.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <functional>
 #include <map>
 #include <random>
 #include <string>
@@ -99,22 +97,6 @@ class Arguments {
     size_t bytes_ = 0;
 };
 
-// Seconds of the best run of a variant's call `run`, or -1 when it fails (an autoscheduled variant can read past
-// the buffers its estimates describe; Halide's error handler says so). A variant whose first call takes over 3x
-// `contender`, the shape's best time so far, cannot win: one more run ranks it (the autoscheduled convolution
-// gradients take seconds a call, 30-100x the hand schedule).
-double measure(const std::function<int()> &run, double contender) {
-    const auto start = std::chrono::steady_clock::now();
-    if (run() != 0) return -1;
-    const double first = seconds_since(start);
-    if (first > 3 * contender) {
-        const auto again = std::chrono::steady_clock::now();
-        run();
-        return std::min(first, seconds_since(again));
-    }
-    return best_seconds([&] { run(); }, FLAGS_seconds);
-}
-
 }  // namespace
 }  // namespace antialiased
 
@@ -123,69 +105,60 @@ int main(int argc, char **argv) {
     gflags::ParseCommandLineFlags(&argc, &argv, true);
     halide_set_error_handler([](void *, const char *message) { std::fprintf(stderr, "%s\n", message); });
     const std::vector<StageVariant> &variants = stage_variants();
-    // The experiment's stages and shapes, in order: the rows of each shape are consecutive.
-    std::vector<std::string> stages;
-    std::map<std::string, std::vector<size_t>> first_rows;  // per stage, the first row of each shape
+    // The shapes: [begin, end) ranges of consecutive rows (the hand schedule first).
+    std::vector<std::pair<size_t, size_t>> shapes;
     for (size_t i = 0; i < variants.size(); i++) {
-        const StageVariant &v = variants[i];
-        if (first_rows.find(v.stage) == first_rows.end()) stages.push_back(v.stage);
-        if (i == 0 || std::strcmp(v.shape, variants[i - 1].shape) || std::strcmp(v.stage, variants[i - 1].stage)) {
-            first_rows[v.stage].push_back(i);
-        }
+        if (i == 0 || std::strcmp(variants[i].shape, variants[i - 1].shape)) shapes.push_back({i, i});
+        shapes.back().second = i + 1;
     }
     std::ofstream csv;
     if (!open_csv(csv, FLAGS_csv, "stage,shape,variant,ms,gbps,gflops,peak_share")) return 1;
     const double peak_gbps = peak_copy_gbps(), peak = peak_gflops();
     std::printf("copy bandwidth %.1f GB/s, FMA peak %.0f GFLOP/s; per variant: ms (GB/s, or GFLOP/s for the "
-                "convolution's gradients)\n", peak_gbps, peak);
+                "convolution's gradients)\n\n%s\n", peak_gbps, peak, variants.front().stage);
     std::mt19937 rng(0);
-    size_t done = 0, total = 0;
-    for (const std::string &s : stages) total += first_rows[s].size();
-    for (const std::string &stage : stages) {
-        std::printf("\n%s\n", stage.c_str());
-        for (size_t first : first_rows[stage]) {
-            Arguments args(variants[first].metadata(), rng);
-            const double flops = args.direct_sum_flops();
-            std::printf("[%zu/%zu] %-20s", ++done, total, variants[first].shape);
-            size_t end = first;
-            while (end < variants.size() && !std::strcmp(variants[end].shape, variants[first].shape) &&
-                   stage == variants[end].stage) {
-                end++;
-            }
-            std::vector<double> best(end - first, 1e30);  // seconds; negative: the variant failed
-            double shape_best = 1e30;
-            for (int round = 0; round < FLAGS_rounds; round++) {
-                for (size_t i = first; i < end; i++) {
-                    double &mine = best[i - first];
-                    if (mine < 0 || variants[i].not_compiled || (round > 0 && mine > 1.5 * shape_best)) continue;
-                    const double t = measure([&] { return variants[i].argv(args.argv()); }, shape_best);
-                    mine = t < 0 ? t : std::min(mine, t);
-                    if (t >= 0) shape_best = std::min(shape_best, t);
-                }
-            }
-            double manual_ms = 0, best_ms = 1e30;
-            const char *winner = "";
+    for (size_t s = 0; s < shapes.size(); s++) {
+        const auto [first, end] = shapes[s];
+        Arguments args(variants[first].metadata(), rng);
+        const double flops = args.direct_sum_flops();
+        std::printf("[%zu/%zu] %-20s", s + 1, shapes.size(), variants[first].shape);
+        // Contenders (within 1.5x of the shape's best) are measured again each round; a variant over 3x slower
+        // than the best on its first call is ranked by one more run (the autoscheduled convolution gradients
+        // take seconds a call, 30-100x the hand schedule).
+        std::vector<double> best(end - first, 1e30);  // seconds; negative: the variant failed
+        double shape_best = 1e30;
+        for (int round = 0; round < FLAGS_rounds; round++) {
             for (size_t i = first; i < end; i++) {
-                const StageVariant &v = variants[i];
-                const double t = best[i - first];
-                if (csv.is_open()) csv << stage << ",\"" << v.shape << "\"," << v.autoscheduler << ',';
-                if (t < 0 || v.not_compiled) {
-                    std::printf(" | %s %s", v.autoscheduler, v.not_compiled ? "not compiled" : "failed");
-                    if (csv.is_open()) csv << ",,,\n";
-                    continue;
-                }
-                const double ms = t * 1e3, gbps = args.bytes() / t / 1e9, gflops = flops / t / 1e9;
-                std::printf(" | %s %.3f (%.1f)", v.autoscheduler, ms, flops ? gflops : gbps);
-                if (csv.is_open()) {
-                    csv << ms << ',' << gbps << ',' << (flops ? std::to_string(gflops) : "") << ','
-                        << (flops ? gflops / peak : gbps / peak_gbps) << '\n';
-                }
-                if (!std::strcmp(v.autoscheduler, "manual")) manual_ms = ms;
-                if (ms < best_ms) best_ms = ms, winner = v.autoscheduler;
+                double &mine = best[i - first];
+                if (mine < 0 || variants[i].not_compiled || (round > 0 && mine > 1.5 * shape_best)) continue;
+                const double t = best_stage_seconds([&] { return variants[i].argv(args.argv()); }, FLAGS_seconds,
+                                                    3 * shape_best);
+                mine = t < 0 ? t : std::min(mine, t);
+                if (t >= 0) shape_best = std::min(shape_best, t);
             }
-            std::printf(" | winner %s (%.2fx the hand schedule)\n", winner, manual_ms / best_ms);
-            std::fflush(stdout);
         }
+        double manual_ms = 0, best_ms = 1e30;
+        const char *winner = "";
+        for (size_t i = first; i < end; i++) {
+            const StageVariant &v = variants[i];
+            const double t = best[i - first];
+            if (csv.is_open()) csv << v.stage << ",\"" << v.shape << "\"," << v.autoscheduler << ',';
+            if (t < 0 || v.not_compiled) {
+                std::printf(" | %s %s", v.autoscheduler, v.not_compiled ? "not compiled" : "failed");
+                if (csv.is_open()) csv << ",,,\n";
+                continue;
+            }
+            const double ms = t * 1e3, gbps = args.bytes() / t / 1e9, gflops = flops / t / 1e9;
+            std::printf(" | %s %.3f (%.1f)", v.autoscheduler, ms, flops ? gflops : gbps);
+            if (csv.is_open()) {
+                csv << ms << ',' << gbps << ',' << (flops ? std::to_string(gflops) : "") << ','
+                    << (flops ? gflops / peak : gbps / peak_gbps) << '\n';
+            }
+            if (!std::strcmp(v.autoscheduler, "manual")) manual_ms = ms;
+            if (ms < best_ms) best_ms = ms, winner = v.autoscheduler;
+        }
+        std::printf(" | winner %s (%.2fx the hand schedule)\n", winner, manual_ms / best_ms);
+        std::fflush(stdout);
     }
     return 0;
 }

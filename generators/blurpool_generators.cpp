@@ -128,7 +128,7 @@ class BlurPoolForward : public BlurPoolGeneratorBase<BlurPoolForward> {
         estimates.estimate(input);
         estimates.estimate(output, output_px());
         constrain_parameters();
-        if (auto_schedule) return;  // bench/autoschedule_bench: an autoscheduler's schedule instead
+        if (auto_schedule) return;  // the schedule experiments: an autoscheduler's schedule instead
         schedule_forward(output, blur, Func());
     }
 };

@@ -9,11 +9,16 @@
 
 namespace antialiased {
 
-// `map` (c, x, y, n): mins 0, estimated as channels x size x size x batch.
+// A 4-D buffer: mins 0, estimated with `extents`.
+template <typename Buffer>
+void estimate_4d(Buffer &buffer, const int (&extents)[4]) {
+    for (int d = 0; d < 4; d++) buffer.dim(d).set_min(0).set_estimate(0, extents[d]);
+}
+
+// `map` (c, x, y, n), estimated as channels x size x size x batch.
 template <typename Map>
 void estimate_map(Map &map, int channels, int size, int batch) {
-    const int extents[4] = {channels, size, size, batch};
-    for (int d = 0; d < 4; d++) map.dim(d).set_min(0).set_estimate(0, extents[d]);
+    estimate_4d(map, {channels, size, size, batch});
 }
 
 // A (channels, px, px, batch) map, the stages that work on whole maps (BlurPool, batch norm).
@@ -58,8 +63,7 @@ struct ConvEstimates {
     // The layer's weights (co, ci, kx, ky) as the gradient stages take them, or transposed, (ci, co, kx, ky).
     template <typename Weights>
     void estimate_weights(Weights &weights, bool transposed = false) const {
-        const int extents[4] = {transposed ? in : out, transposed ? out : in, kernel, kernel};
-        for (int d = 0; d < 4; d++) weights.dim(d).set_min(0).set_estimate(0, extents[d]);
+        estimate_4d(weights, {transposed ? in : out, transposed ? out : in, kernel, kernel});
     }
     // The geometry's scalar inputs: a dense, undilated layer.
     template <typename Scalar>
